@@ -1,0 +1,64 @@
+//! `delete-by-query`: starts a background job deleting documents whose field equals a value.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::api::body::JsonObject;
+use crate::api::params::Params;
+use crate::api::{ApiError, AppState};
+use crate::config::DeleteByQueryEndpoint;
+use crate::jobs::Jobs;
+use crate::query::{Query, Term};
+
+/// The answer: the job id to follow.
+#[derive(Debug, Serialize)]
+pub struct DeleteResponse {
+    /// A sentence for people.
+    pub message: String,
+    /// The job id.
+    pub task_id: String,
+}
+
+/// Checks the parameters, records the job and starts it.
+pub async fn delete_by_query(
+    jobs: &Jobs,
+    path: &str,
+    endpoint: &DeleteByQueryEndpoint,
+    body: Map<String, Value>,
+) -> Result<DeleteResponse, ApiError> {
+    let term = &endpoint.term;
+    let mut params = Params::new(body, &[term.param.as_str()]);
+
+    let value = params.required_text(&term.param, term.max_chars);
+    params.finish()?;
+    let Some(value) = value else {
+        return Err(ApiError::Internal("checked parameters went missing".into()));
+    };
+
+    let query = Query::Term(Term::new(&term.field, value));
+    let id = jobs
+        .start_delete_by_query(path, &endpoint.index, query)
+        .await
+        .map_err(|error| ApiError::Internal(error.to_string()))?;
+
+    Ok(DeleteResponse {
+        message: "Delete by query started in the background; read its state at the task \
+                  endpoint with this task_id."
+            .to_owned(),
+        task_id: id.to_string(),
+    })
+}
+
+/// `POST` handler.
+pub async fn handle(
+    State(state): State<AppState>,
+    path: Arc<str>,
+    endpoint: Arc<DeleteByQueryEndpoint>,
+    JsonObject(body): JsonObject,
+) -> Result<Json<DeleteResponse>, ApiError> {
+    delete_by_query(&state.jobs, &path, &endpoint, body).await.map(Json)
+}

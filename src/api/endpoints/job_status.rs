@@ -1,0 +1,59 @@
+//! `job-status`: the state of a background job.
+
+use axum::Json;
+use axum::extract::{RawPathParams, State};
+use serde::Serialize;
+
+use crate::api::{ApiError, AppState};
+use crate::jobs::{JobId, JobState, Jobs};
+
+/// A job as clients see it.
+#[derive(Debug, Serialize)]
+pub struct JobResponse {
+    /// The job id.
+    pub task_id: String,
+    /// `running`, `completed` or `failed`.
+    pub state: JobState,
+    /// How many documents were deleted, once completed.
+    pub deleted: Option<u64>,
+    /// Why it failed.
+    pub error: Option<String>,
+    /// When it started (RFC 3339).
+    pub created_at: String,
+    /// When it ended (RFC 3339).
+    pub finished_at: Option<String>,
+}
+
+/// Reads the job `task_id`.
+pub async fn job_status(jobs: &Jobs, task_id: &str) -> Result<JobResponse, ApiError> {
+    let unknown = || ApiError::NotFound(format!("no job has the id `{task_id}`"));
+    let id: JobId = task_id.parse().map_err(|()| unknown())?;
+
+    let job = jobs
+        .get(&id)
+        .await
+        .map_err(|error| ApiError::Internal(error.to_string()))?
+        .ok_or_else(unknown)?;
+
+    Ok(JobResponse {
+        task_id: job.id.to_string(),
+        state: job.state,
+        deleted: job.deleted,
+        error: job.error,
+        created_at: job.created_at,
+        finished_at: job.finished_at,
+    })
+}
+
+/// `GET` handler.
+pub async fn handle(
+    State(state): State<AppState>,
+    params: RawPathParams,
+) -> Result<Json<JobResponse>, ApiError> {
+    let task_id = params
+        .iter()
+        .find(|(name, _)| *name == "task_id")
+        .map(|(_, value)| value.to_owned())
+        .unwrap_or_default();
+    job_status(&state.jobs, &task_id).await.map(Json)
+}

@@ -1,0 +1,45 @@
+//! One module per endpoint kind. Each has a thin handler that extracts and renders, over a
+//! plain async function that tests can call without HTTP.
+
+pub mod delete_by_query;
+pub mod job_status;
+pub mod ping;
+pub mod search;
+
+use std::sync::Arc;
+
+use axum::routing::{MethodRouter, get, post};
+
+use super::AppState;
+use super::error::ApiError;
+use crate::config::{EndpointConfig, EndpointKind};
+
+/// The method router serving `endpoint`.
+pub fn method_router(endpoint: &EndpointConfig) -> MethodRouter<AppState> {
+    let path: Arc<str> = Arc::from(endpoint.path.as_str());
+
+    let router = match &endpoint.kind {
+        EndpointKind::Ping(_) => get(ping::handle),
+        EndpointKind::Search(search) => {
+            let search = Arc::new(search.clone());
+            post(move |state, body| search::handle(state, Arc::clone(&search), body))
+        }
+        EndpointKind::DeleteByQuery(delete) => {
+            let delete = Arc::new(delete.clone());
+            post(move |state, body| {
+                delete_by_query::handle(state, Arc::clone(&path), Arc::clone(&delete), body)
+            })
+        }
+        EndpointKind::JobStatus(_) => get(job_status::handle),
+    };
+    router.fallback(method_not_allowed)
+}
+
+/// Answers requests to paths no endpoint serves.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no endpoint is served at this path".into())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

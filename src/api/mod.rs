@@ -1,0 +1,59 @@
+//! The HTTP API: the router built from the declared endpoints, and its middleware.
+//!
+//! Each endpoint kind lives in [`endpoints`] as a thin handler over a plain async function.
+//! Around them, in order: a request id for every request, a tracing span, the request id
+//! copied onto the response, and the rendering of problems.
+
+mod body;
+mod docs;
+pub mod endpoints;
+mod error;
+mod params;
+mod trace;
+
+pub use error::{ApiError, FieldProblem};
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::HeaderName;
+use axum::middleware;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+
+use crate::backend::Backend;
+use crate::config::Config;
+use crate::jobs::Jobs;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The engine.
+    pub backend: Arc<Backend>,
+    /// Background jobs.
+    pub jobs: Jobs,
+    /// The largest body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// The full router for `config`.
+pub fn router(config: &Config, state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let mut router = Router::new();
+
+    for endpoint in &config.endpoints {
+        router = router.route(&endpoint.path, endpoints::method_router(endpoint));
+    }
+
+    router
+        .merge(docs::router(config))
+        .fallback(endpoints::not_found)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+                .layer(trace::layer())
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(middleware::from_fn(error::render_problems)),
+        )
+}

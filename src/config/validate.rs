@@ -1,0 +1,133 @@
+//! Checks that hold across sections: endpoints name declared indices and fitting fields,
+//! paths are unique, limits make sense.
+
+use std::collections::HashSet;
+
+use super::load::{Config, Reader};
+use super::model::{EndpointKind, SearchEndpoint, DeleteByQueryEndpoint};
+use super::problem::KeyPath;
+use crate::mapping::FieldType;
+
+/// Paths moat serves itself, which no endpoint may take.
+const RESERVED_PATHS: [&str; 3] = ["/openapi.json", "/docs", "/docs/"];
+
+/// The largest page size an operator may allow.
+pub const MAX_PAGE_SIZE: u64 = 10_000;
+
+/// Records every cross-section problem of `config`.
+pub(super) fn check(config: &Config, reader: &mut Reader<'_>) {
+    let mut seen = HashSet::new();
+
+    for (position, endpoint) in config.endpoints.iter().enumerate() {
+        let at = KeyPath::default().key("endpoints").index(position);
+        check_path(&endpoint.path, &at.key("path"), &mut seen, reader);
+
+        match &endpoint.kind {
+            EndpointKind::Ping(_) => {}
+            EndpointKind::Search(search) => check_search(config, search, &at, reader),
+            EndpointKind::DeleteByQuery(delete) => check_delete(config, delete, &at, reader),
+            EndpointKind::JobStatus(_) => {
+                if !endpoint.path.contains("{task_id}") {
+                    reader.problem(
+                        &at.key("path"),
+                        "a job-status path must hold `{task_id}`, as in `/tasks/{task_id}`",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_path(path: &str, at: &KeyPath, seen: &mut HashSet<String>, reader: &mut Reader<'_>) {
+    if !path.starts_with('/') {
+        reader.problem(at, format!("`{path}` must start with `/`"));
+    } else if RESERVED_PATHS.contains(&path) {
+        reader.problem(at, format!("`{path}` is served by moat itself; choose another path"));
+    } else if !seen.insert(path.to_owned()) {
+        reader.problem(at, format!("another endpoint already uses `{path}`"));
+    }
+}
+
+fn check_search(config: &Config, search: &SearchEndpoint, at: &KeyPath, reader: &mut Reader<'_>) {
+    let Some(index) = known_index(config, &search.index, &at.key("index"), reader) else {
+        return;
+    };
+
+    match index.mapping.field(&search.text.field) {
+        None => unknown_field(reader, &at.key("text").key("field"), &search.index, &search.text.field),
+        Some(field) if field.field_type != FieldType::Text => reader.problem(
+            &at.key("text").key("field"),
+            format!(
+                "`{}` is a {} field; phrase search needs a text field",
+                field.path,
+                field.field_type.name()
+            ),
+        ),
+        Some(_) => {}
+    }
+
+    for (position, path) in search.source.iter().enumerate() {
+        let is_source = index.mapping.source_fields().any(|field| &field.path == path);
+        if !is_source && !index.mapping.is_object(path) {
+            unknown_field(reader, &at.key("source").index(position), &search.index, path);
+        }
+    }
+
+    let size = search.size;
+    if size.max == 0 || size.max > MAX_PAGE_SIZE {
+        reader.problem(&at.key("size").key("max"), format!("must be 1..={MAX_PAGE_SIZE}"));
+    }
+    if size.default == 0 || size.default > size.max {
+        reader.problem(&at.key("size").key("default"), "must be 1 or more and at most `max`");
+    }
+    if search.text.max_chars == 0 {
+        reader.problem(&at.key("text").key("max_chars"), "must be 1 or more");
+    }
+}
+
+fn check_delete(
+    config: &Config,
+    delete: &DeleteByQueryEndpoint,
+    at: &KeyPath,
+    reader: &mut Reader<'_>,
+) {
+    let Some(index) = known_index(config, &delete.index, &at.key("index"), reader) else {
+        return;
+    };
+    let field_at = at.key("term").key("field");
+
+    match index.mapping.field(&delete.term.field) {
+        None => unknown_field(reader, &field_at, &delete.index, &delete.term.field),
+        Some(field) if field.field_type == FieldType::Text => reader.problem(
+            &field_at,
+            format!(
+                "`{}` is a text field, where a term matches single lowercase words only; \
+                 use a keyword field such as `{}.keyword`",
+                field.path, field.path
+            ),
+        ),
+        Some(_) => {}
+    }
+}
+
+fn known_index<'c>(
+    config: &'c Config,
+    name: &str,
+    at: &KeyPath,
+    reader: &mut Reader<'_>,
+) -> Option<&'c super::IndexSpec> {
+    let index = config.index(name);
+    if index.is_none() {
+        let declared: Vec<&str> = config.indices.iter().map(|index| index.name.as_str()).collect();
+        let message = format!(
+            "no index named `{name}` is declared (declared: {})",
+            if declared.is_empty() { "none".to_owned() } else { declared.join(", ") }
+        );
+        reader.problem(at, message);
+    }
+    index
+}
+
+fn unknown_field(reader: &mut Reader<'_>, at: &KeyPath, index: &str, path: &str) {
+    reader.problem(at, format!("index `{index}` has no field `{path}` in its mapping"));
+}

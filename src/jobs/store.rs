@@ -1,0 +1,228 @@
+//! The job store: one SQLite file in the data directory.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::JobId;
+use crate::query::Query;
+
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobState {
+    /// Started and not finished.
+    Running,
+    /// Finished without error.
+    Completed,
+    /// Stopped by an error.
+    Failed,
+}
+
+impl JobState {
+    fn as_str(self) -> &'static str {
+        match self {
+            JobState::Running => "running",
+            JobState::Completed => "completed",
+            JobState::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> JobState {
+        match text {
+            "completed" => JobState::Completed,
+            "failed" => JobState::Failed,
+            _ => JobState::Running,
+        }
+    }
+}
+
+/// One job record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    /// Its id.
+    pub id: JobId,
+    /// The endpoint path that started it.
+    pub endpoint: String,
+    /// The index it works on.
+    pub index: String,
+    /// The documents it deletes.
+    pub query: Query,
+    /// Where it stands.
+    pub state: JobState,
+    /// How many documents it deleted, once known.
+    pub deleted: Option<u64>,
+    /// Why it failed, in words safe for clients.
+    pub error: Option<String>,
+    /// When it was started (RFC 3339).
+    pub created_at: String,
+    /// When it ended (RFC 3339).
+    pub finished_at: Option<String>,
+}
+
+/// A job store failure.
+#[derive(Debug, thiserror::Error)]
+#[error("job store: {0}")]
+pub struct StoreError(String);
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> StoreError {
+        StoreError(error.to_string())
+    }
+}
+
+/// The job records, shared by every request.
+#[derive(Clone)]
+pub struct JobStore {
+    connection: Arc<Mutex<Connection>>,
+}
+
+const SCHEMA: &str = "
+    CREATE TABLE IF NOT EXISTS jobs (
+        id TEXT PRIMARY KEY,
+        endpoint TEXT NOT NULL,
+        index_name TEXT NOT NULL,
+        query TEXT NOT NULL,
+        state TEXT NOT NULL,
+        deleted INTEGER,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT
+    );
+";
+
+impl JobStore {
+    /// Opens (or creates) the store at `path`.
+    pub fn open(path: &Path) -> Result<JobStore, StoreError> {
+        let connection = Connection::open(path)?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "FULL")?;
+        connection.execute_batch(SCHEMA)?;
+        Ok(JobStore { connection: Arc::new(Mutex::new(connection)) })
+    }
+
+    /// Records a new running job and answers it.
+    pub async fn insert(&self, endpoint: &str, index: &str, query: Query) -> Result<Job, StoreError> {
+        let job = Job {
+            id: JobId::new(),
+            endpoint: endpoint.to_owned(),
+            index: index.to_owned(),
+            query,
+            state: JobState::Running,
+            deleted: None,
+            error: None,
+            created_at: now(),
+            finished_at: None,
+        };
+        let query = serde_json::to_string(&job.query).map_err(|e| StoreError(e.to_string()))?;
+        let record = job.clone();
+
+        self.with(move |connection| {
+            connection.execute(
+                "INSERT INTO jobs (id, endpoint, index_name, query, state, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    record.id.as_str(),
+                    record.endpoint,
+                    record.index,
+                    query,
+                    record.state.as_str(),
+                    record.created_at
+                ],
+            )?;
+            Ok(())
+        })
+        .await?;
+        Ok(job)
+    }
+
+    /// Records how a job ended.
+    pub async fn finish(&self, id: &JobId, outcome: Result<u64, String>) -> Result<(), StoreError> {
+        let id = id.clone();
+        self.with(move |connection| {
+            let (state, deleted, error) = match outcome {
+                Ok(deleted) => (JobState::Completed, Some(deleted), None),
+                Err(error) => (JobState::Failed, None, Some(error)),
+            };
+            connection.execute(
+                "UPDATE jobs SET state = ?2, deleted = ?3, error = ?4, finished_at = ?5
+                 WHERE id = ?1",
+                params![id.as_str(), state.as_str(), deleted, error, now()],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The job `id`, if there is one.
+    pub async fn get(&self, id: &JobId) -> Result<Option<Job>, StoreError> {
+        let id = id.clone();
+        self.with(move |connection| {
+            connection
+                .query_row("SELECT * FROM jobs WHERE id = ?1", params![id.as_str()], read_job)
+                .optional()
+                .map_err(StoreError::from)?
+                .transpose()
+        })
+        .await
+    }
+
+    /// Every job still marked running.
+    pub async fn running(&self) -> Result<Vec<Job>, StoreError> {
+        self.with(|connection| {
+            let mut statement = connection
+                .prepare("SELECT * FROM jobs WHERE state = 'running' ORDER BY created_at")?;
+            let rows = statement.query_map([], read_job)?;
+            rows.map(|row| row.map_err(StoreError::from)?).collect()
+        })
+        .await
+    }
+
+    async fn with<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        tokio::task::spawn_blocking(move || {
+            let connection = connection.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            work(&connection)
+        })
+        .await
+        .map_err(|error| StoreError(error.to_string()))?
+    }
+}
+
+fn read_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Job, StoreError>> {
+    let id: String = row.get("id")?;
+    let query: String = row.get("query")?;
+    let state: String = row.get("state")?;
+    let deleted: Option<i64> = row.get("deleted")?;
+
+    let Ok(id) = id.parse::<JobId>() else {
+        return Ok(Err(StoreError(format!("malformed job id `{id}` in the store"))));
+    };
+    let query = match serde_json::from_str(&query) {
+        Ok(query) => query,
+        Err(error) => return Ok(Err(StoreError(format!("job {id}: unreadable query: {error}")))),
+    };
+    Ok(Ok(Job {
+        id,
+        endpoint: row.get("endpoint")?,
+        index: row.get("index_name")?,
+        query,
+        state: JobState::parse(&state),
+        deleted: deleted.and_then(|count| u64::try_from(count).ok()),
+        error: row.get("error")?,
+        created_at: row.get("created_at")?,
+        finished_at: row.get("finished_at")?,
+    }))
+}
+
+fn now() -> String {
+    OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
+}

@@ -1,0 +1,38 @@
+//! The OpenAPI 3.1 document, generated from the declared endpoints.
+//!
+//! Each endpoint contributes its path with the parameters, limits and response fields its
+//! declaration gives; the shared answers (problems, jobs, health) come from [`schemas`].
+
+mod operations;
+mod schemas;
+
+use serde_json::{Map, Value, json};
+
+use crate::config::{Config, EndpointKind};
+
+/// The OpenAPI document for `config`.
+pub fn document(config: &Config) -> Value {
+    let mut paths = Map::new();
+
+    for endpoint in &config.endpoints {
+        let (method, operation) = match &endpoint.kind {
+            EndpointKind::Ping(ping) => ("get", operations::ping(ping)),
+            EndpointKind::Search(search) => ("post", operations::search(config, search)),
+            EndpointKind::DeleteByQuery(delete) => ("post", operations::delete_by_query(delete)),
+            EndpointKind::JobStatus(status) => ("get", operations::job_status(status)),
+        };
+        paths.insert(endpoint.path.clone(), json!({ method: operation }));
+    }
+
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "moat search API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Search endpoints served by moat. Every error is an RFC 9457 \
+                            problem document; every response carries `x-request-id`.",
+        },
+        "paths": paths,
+        "components": {"schemas": schemas::components()},
+    })
+}
