@@ -139,6 +139,9 @@ impl Backend {
                     .collect();
                 Ok((Backend::Embedded(embedded), created))
             }
+            crate::config::BackendConfig::Elasticsearch(_) => {
+                Err(EngineError::Internal("the elasticsearch backend is being built".into()))
+            }
         }
     }
 }

@@ -82,6 +82,7 @@ pub fn load_text(text: &str, origin: Origin) -> Result<Config, ConfigError> {
         origin,
         layout: Layout::new(text),
         problems: Vec::new(),
+        unusable_indices: Vec::new(),
     };
 
     let table: Table = match toml::from_str(text) {
@@ -109,9 +110,16 @@ pub(super) struct Reader<'a> {
     origin: Origin,
     layout: Layout<'a>,
     problems: Vec<Problem>,
+    /// Indices declared with problems of their own, which other checks then leave alone.
+    unusable_indices: Vec<String>,
 }
 
 impl Reader<'_> {
+    /// Whether `name` was declared but had problems of its own.
+    pub(super) fn is_unusable_index(&self, name: &str) -> bool {
+        self.unusable_indices.iter().any(|unusable| unusable == name)
+    }
+
     /// Records a problem at `path`.
     pub(super) fn problem(&mut self, path: &KeyPath, message: impl Into<String>) {
         let place = self.layout.find(path);
@@ -178,9 +186,12 @@ impl Reader<'_> {
         let mut indices = Vec::new();
         for (name, value) in table {
             let at = path.key(&name);
-            let Some(index) = self.typed::<IndexConfig>(value, &at) else { continue };
-            if let Some(spec) = self.index_spec(name, index, &at) {
-                indices.push(spec);
+            let spec = self
+                .typed::<IndexConfig>(value, &at)
+                .and_then(|index| self.index_spec(name.clone(), index, &at));
+            match spec {
+                Some(spec) => indices.push(spec),
+                None => self.unusable_indices.push(name),
             }
         }
         indices

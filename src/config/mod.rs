@@ -17,18 +17,31 @@
 //! text = { param = "term", field = "visit_details" }
 //! source = ["owner_name", "visit_details"]
 //! ```
+//!
+//! The same indices and endpoints run on an Elasticsearch or OpenSearch cluster by changing
+//! only `[backend]`; its credentials are [`Secret`]s read from the environment:
+//!
+//! ```toml
+//! [backend]
+//! kind = "elasticsearch"
+//! nodes = ["http://127.0.0.1:9200"]
+//! auth = { api_key = { env = "MOAT_ES_API_KEY" } }
+//! ```
 
 mod bundled;
 mod load;
 mod locate;
 mod model;
 mod problem;
+mod secret;
 mod validate;
 
 pub use bundled::BUNDLED_NAME;
 pub use load::{Config, IndexSpec, Origin, load, load_bundled};
 pub use model::{
-    BackendConfig, DeleteByQueryEndpoint, IndexConfig, PingEndpoint, EndpointConfig, EndpointKind, JobStatusEndpoint,
-    SearchEndpoint, ServerConfig, SizeLimits, TermParam, TextParam,
+    AuthConfig, BackendConfig, Credentials, DeleteByQueryEndpoint, ElasticsearchConfig,
+    EndpointConfig, EndpointKind, IndexConfig, JobStatusEndpoint, PingEndpoint, SearchEndpoint,
+    ServerConfig, SizeLimits, TermParam, TextParam, TlsConfig,
 };
 pub use problem::{ConfigError, Problem};
+pub use secret::{Secret, Unresolved};

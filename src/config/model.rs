@@ -1,9 +1,12 @@
 //! The shapes of the config file, as serde reads them.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+
+use super::load::Origin;
+use super::secret::Secret;
 
 /// `[server]`: where and how moat listens.
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +43,104 @@ impl Default for ServerConfig {
 pub enum BackendConfig {
     /// Tantivy indices in the data directory.
     Embedded {},
+    /// An Elasticsearch or OpenSearch cluster over HTTP.
+    Elasticsearch(ElasticsearchConfig),
+}
+
+/// `[backend]` with `kind = "elasticsearch"`: the cluster's nodes and how to reach them.
+///
+/// ```toml
+/// [backend]
+/// kind = "elasticsearch"
+/// nodes = ["https://10.0.0.5:9200", "https://10.0.0.6:9200"]
+/// auth = { username = "moat", password = { env = "MOAT_ES_PASSWORD" } }
+/// tls = { ca_file = "certs/ca.pem" }
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElasticsearchConfig {
+    /// The base URLs of the nodes requests are spread over, `http` or `https`.
+    pub nodes: Vec<String>,
+    /// The credentials sent with every request; none when the cluster needs none.
+    #[serde(default)]
+    pub auth: Option<AuthConfig>,
+    /// Which certificates to trust for `https` nodes; the system's roots when absent.
+    #[serde(default)]
+    pub tls: Option<TlsConfig>,
+    /// How long one request to the engine may take, in milliseconds.
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+    /// How long a node that could not be reached is left out, in milliseconds.
+    #[serde(default = "default_node_retry_after_ms")]
+    pub node_retry_after_ms: u64,
+}
+
+impl ElasticsearchConfig {
+    /// The default request timeout: 10 seconds.
+    pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
+    /// The default time a failing node is set aside: 30 seconds.
+    pub const DEFAULT_NODE_RETRY_AFTER_MS: u64 = 30_000;
+}
+
+/// `auth`: an API key, or a user name with its password. The check of the config makes sure
+/// exactly one of the two is given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    /// An Elasticsearch API key (the encoded form), sent as `Authorization: ApiKey …`.
+    #[serde(default)]
+    pub api_key: Option<Secret>,
+    /// A user name for basic authentication.
+    #[serde(default)]
+    pub username: Option<String>,
+    /// The password of `username`.
+    #[serde(default)]
+    pub password: Option<Secret>,
+}
+
+/// The credentials an [`AuthConfig`] stands for, once checked.
+#[derive(Debug, Clone, Copy)]
+pub enum Credentials<'a> {
+    /// An API key.
+    ApiKey(&'a Secret),
+    /// Basic authentication.
+    Basic {
+        /// The user name.
+        username: &'a str,
+        /// The password.
+        password: &'a Secret,
+    },
+}
+
+impl AuthConfig {
+    /// The credentials, when the section gives exactly one complete kind.
+    pub fn credentials(&self) -> Option<Credentials<'_>> {
+        match (&self.api_key, &self.username, &self.password) {
+            (Some(key), None, None) => Some(Credentials::ApiKey(key)),
+            (None, Some(username), Some(password)) => Some(Credentials::Basic { username, password }),
+            _ => None,
+        }
+    }
+}
+
+/// `tls`: the certificate authorities trusted for `https` nodes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// A PEM file of CA certificates, relative to the config file. Only these are trusted.
+    pub ca_file: PathBuf,
+}
+
+impl TlsConfig {
+    /// Where the CA file is, for a config read from `origin`.
+    pub fn ca_path(&self, origin: &Origin) -> PathBuf {
+        match origin {
+            Origin::File(config) => {
+                config.parent().unwrap_or_else(|| Path::new(".")).join(&self.ca_file)
+            }
+            Origin::Bundled => self.ca_file.clone(),
+        }
+    }
 }
 
 /// `[indices.NAME]`: one index and its mapping.
@@ -50,7 +151,7 @@ pub struct IndexConfig {
     pub mappings: Option<String>,
     /// The mapping as a JSON file, relative to the config file.
     pub mappings_file: Option<PathBuf>,
-    /// NDJSON documents loaded when the embedded index is created.
+    /// NDJSON documents loaded when the index is created (by `moat serve`, on either backend).
     pub seed_file: Option<PathBuf>,
 }
 
@@ -190,4 +291,12 @@ fn default_term_param() -> String {
 
 fn default_max_chars() -> usize {
     1000
+}
+
+fn default_timeout_ms() -> u64 {
+    ElasticsearchConfig::DEFAULT_TIMEOUT_MS
+}
+
+fn default_node_retry_after_ms() -> u64 {
+    ElasticsearchConfig::DEFAULT_NODE_RETRY_AFTER_MS
 }

@@ -1,11 +1,16 @@
 //! Checks that hold across sections: endpoints name declared indices and fitting fields,
-//! paths are unique, limits make sense.
+//! paths are unique, limits make sense, and the backend's nodes, credentials and certificates
+//! are usable.
 
 use std::collections::HashSet;
 
 use super::load::{Config, Reader};
-use super::model::{EndpointKind, SearchEndpoint, DeleteByQueryEndpoint};
+use super::model::{
+    AuthConfig, BackendConfig, DeleteByQueryEndpoint, ElasticsearchConfig, EndpointKind,
+    SearchEndpoint,
+};
 use super::problem::KeyPath;
+use super::secret::Secret;
 use crate::mapping::FieldType;
 
 /// Paths moat serves itself, which no endpoint may take.
@@ -16,6 +21,10 @@ pub const MAX_PAGE_SIZE: u64 = 10_000;
 
 /// Records every cross-section problem of `config`.
 pub(super) fn check(config: &Config, reader: &mut Reader<'_>) {
+    if let BackendConfig::Elasticsearch(cluster) = &config.backend {
+        check_cluster(config, cluster, reader);
+    }
+
     let mut seen = HashSet::new();
 
     for (position, endpoint) in config.endpoints.iter().enumerate() {
@@ -117,7 +126,7 @@ fn known_index<'c>(
     reader: &mut Reader<'_>,
 ) -> Option<&'c super::IndexSpec> {
     let index = config.index(name);
-    if index.is_none() {
+    if index.is_none() && !reader.is_unusable_index(name) {
         let declared: Vec<&str> = config.indices.iter().map(|index| index.name.as_str()).collect();
         let message = format!(
             "no index named `{name}` is declared (declared: {})",
@@ -130,4 +139,76 @@ fn known_index<'c>(
 
 fn unknown_field(reader: &mut Reader<'_>, at: &KeyPath, index: &str, path: &str) {
     reader.problem(at, format!("index `{index}` has no field `{path}` in its mapping"));
+}
+
+fn check_cluster(config: &Config, cluster: &ElasticsearchConfig, reader: &mut Reader<'_>) {
+    let at = KeyPath::default().key("backend");
+    if cluster.nodes.is_empty() {
+        reader.problem(&at.key("nodes"), "give at least one node, as in `[\"http://127.0.0.1:9200\"]`");
+    }
+    for (position, node) in cluster.nodes.iter().enumerate() {
+        if let Err(problem) = check_node_url(node) {
+            reader.problem(&at.key("nodes").index(position), problem);
+        }
+    }
+
+    if cluster.timeout_ms == 0 {
+        reader.problem(&at.key("timeout_ms"), "must be 1 or more");
+    }
+    if let Some(auth) = &cluster.auth {
+        check_auth(auth, &at.key("auth"), reader);
+    }
+
+    if let Some(tls) = &cluster.tls {
+        let path = tls.ca_path(&config.origin);
+        let at = at.key("tls").key("ca_file");
+        match std::fs::read(&path) {
+            Err(error) => reader.problem(&at, format!("cannot read {}: {error}", path.display())),
+            Ok(pem) => match reqwest::Certificate::from_pem_bundle(&pem) {
+                Ok(certificates) if !certificates.is_empty() => {}
+                _ => reader.problem(
+                    &at,
+                    format!("{} holds no PEM certificate", path.display()),
+                ),
+            },
+        }
+    }
+}
+
+/// Checks one node URL: `http` or `https`, a host, and nothing that would leak into logs or
+/// change requests (credentials, a query, a fragment).
+pub(crate) fn check_node_url(node: &str) -> Result<reqwest::Url, String> {
+    let url = reqwest::Url::parse(node)
+        .map_err(|error| format!("`{node}` is not a URL: {error}"))?;
+
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{node}` must start with `http://` or `https://`"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{node}` names no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("a node URL must not hold credentials; give them in `auth`".to_owned());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("`{node}` must not have a query or a fragment"));
+    }
+    Ok(url)
+}
+
+fn check_auth(auth: &AuthConfig, at: &KeyPath, reader: &mut Reader<'_>) {
+    if auth.credentials().is_none() {
+        reader.problem(
+            at,
+            "give either `api_key`, or `username` with `password`; secrets are written \
+             `{ env = \"VARIABLE_NAME\" }`",
+        );
+    }
+
+    let secrets = [("api_key", &auth.api_key), ("password", &auth.password)];
+    for (key, secret) in secrets {
+        if let Some(problem) = secret.as_ref().and_then(Secret::problem) {
+            reader.problem(&at.key(key).key("env"), problem);
+        }
+    }
 }

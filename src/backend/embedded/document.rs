@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 use tantivy::TantivyDocument;
 
 use super::schema::Fields;
+use crate::backend::source::lookup;
 use crate::mapping::{FieldValue, Mapping};
 
 /// Builds the Tantivy document for `source` with id `id`.
@@ -43,18 +44,6 @@ pub fn build(
     Ok(document)
 }
 
-/// The value at a dotted path, following objects (and, like Elasticsearch, arrays of objects
-/// are not followed: such paths are left unindexed).
-pub fn lookup<'a>(source: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
-    let mut parts = path.split('.');
-    let mut current = source.get(parts.next()?)?;
-
-    for part in parts {
-        current = current.as_object()?.get(part)?;
-    }
-
-    Some(current)
-}
 
 /// Rejects a scalar where the mapping declares an object with properties.
 fn check_objects(mapping: &Mapping, object: &Map<String, Value>, prefix: &str) -> Result<(), String> {

@@ -12,7 +12,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 use super::analyzer::{self, StandardTokenizer};
 use super::compile::compile;
 use super::{document, schema};
-use crate::backend::{EngineError, Hit, ItemOutcome, SearchRequest, SearchResponse};
+use crate::backend::{EngineError, Hit, ItemOutcome, SearchRequest, SearchResponse, source};
 use crate::mapping::Mapping;
 use crate::query::Query;
 
@@ -114,13 +114,7 @@ impl EmbeddedIndex {
             .map_err(|error| EngineError::Internal(format!("stored source unreadable: {error}")))?
             .unwrap_or_default();
 
-        let mut source = Map::new();
-        for path in wanted {
-            if let Some(value) = document::lookup(&full, path) {
-                source.insert(path.clone(), value.clone());
-            }
-        }
-        Ok(Hit { id, score, source })
+        Ok(Hit { id, score, source: source::pick(&full, wanted) })
     }
 
     /// Deletes every document matching `plan` and commits; answers how many were deleted.
