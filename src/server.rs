@@ -1,19 +1,31 @@
 //! Starting and stopping the gateway.
+//!
+//! At start every declared index is made ready: opened or created, and seeded from its
+//! `seed_file` when it was created just now. An engine that cannot be reached at start does
+//! not stop moat: the indices it could not prepare are prepared in the background once it
+//! answers.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::api::{self, AppState};
-use crate::backend::Backend;
-use crate::config::Config;
+use crate::backend::{Backend, EngineError};
+use crate::config::{Config, IndexSpec};
 use crate::ingest::{self, Progress, Rejection};
 use crate::jobs::{JobStore, Jobs};
 
 /// The job store's file name inside the data directory.
 const JOB_STORE_FILE: &str = "jobs.sqlite3";
+
+/// The first pause before preparing again the indices the engine could not take at start.
+const PREPARE_FIRST_RETRY: Duration = Duration::from_secs(1);
+
+/// The longest pause between two tries.
+const PREPARE_MAX_RETRY: Duration = Duration::from_secs(30);
 
 /// Serves `config` until Ctrl-C or SIGTERM, then drains requests in flight.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
@@ -23,7 +35,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 
     let (backend, created) = Backend::open(&config, &data_dir)?;
     let backend = Arc::new(backend);
-    seed_new_indices(&config, &backend, &created).await?;
+    prepare_indices(&config, &backend, created).await?;
 
     let store = JobStore::open(&data_dir.join(JOB_STORE_FILE))?;
     let jobs = Jobs::new(store, Arc::clone(&backend));
@@ -51,22 +63,104 @@ fn announce(addr: SocketAddr, data_dir: &std::path::Path) {
     tracing::info!(%addr, data_dir = %data_dir.display(), "listening");
 }
 
-/// Loads the seed documents of each index created just now.
-async fn seed_new_indices(config: &Config, backend: &Backend, created: &[String]) -> anyhow::Result<()> {
-    for name in created {
-        let Some(seed) = config.index(name).and_then(|index| index.seed.clone()) else {
-            continue;
-        };
-        let summary = ingest::load(
-            backend,
-            name,
-            seed.as_bytes(),
-            ingest::DEFAULT_BATCH_SIZE,
-            &LogProgress,
-        )
-        .await?;
-        tracing::info!(index = %name, indexed = summary.indexed, "new index seeded with example documents");
+/// Makes sure every declared index exists, and seeds those created now (by the backend's open
+/// or here). Indices the engine cannot take now, because it is unreachable or failing, are
+/// left to [`prepare_later`]; an engine that refuses an index (a mapping it rejects, missing
+/// rights) stops the start.
+async fn prepare_indices(
+    config: &Config,
+    backend: &Arc<Backend>,
+    mut created: Vec<String>,
+) -> anyhow::Result<()> {
+    let mut pending = Vec::new();
+
+    for index in &config.indices {
+        match backend.ensure_index(index).await {
+            Ok(true) => {
+                tracing::info!(index = %index.name, "index created");
+                created.push(index.name.clone());
+            }
+            Ok(false) => {}
+            Err(error @ EngineError::Rejected(_)) => {
+                let context = format!("cannot prepare index `{}`", index.name);
+                return Err(error).context(context);
+            }
+            Err(error) => {
+                tracing::warn!(
+                    index = %index.name,
+                    %error,
+                    "index not ready; preparing it in the background until the engine answers"
+                );
+                pending.push(index.clone());
+            }
+        }
     }
+
+    for name in &created {
+        if let Some(index) = config.index(name) {
+            seed(backend, index).await?;
+        }
+    }
+    if !pending.is_empty() {
+        tokio::spawn(prepare_later(Arc::clone(backend), pending));
+    }
+    Ok(())
+}
+
+/// Tries again, with growing pauses, to create (and seed) the indices the engine could not
+/// take at start, until every one is ready.
+async fn prepare_later(backend: Arc<Backend>, mut pending: Vec<IndexSpec>) {
+    let mut pause = PREPARE_FIRST_RETRY;
+
+    while !pending.is_empty() {
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(PREPARE_MAX_RETRY);
+
+        let mut still = Vec::new();
+        for index in pending {
+            match backend.ensure_index(&index).await {
+                Ok(created) => {
+                    tracing::info!(index = %index.name, created, "index ready");
+                    if created {
+                        seed_from_task(Arc::clone(&backend), index).await;
+                    }
+                }
+                Err(error) => {
+                    tracing::debug!(index = %index.name, %error, "index still not ready");
+                    still.push(index);
+                }
+            }
+        }
+        pending = still;
+    }
+}
+
+/// Seeds an index from a background task. A load's future cannot move between threads (its
+/// progress reporter is not `Sync`), so the load runs to its end on a blocking thread.
+async fn seed_from_task(backend: Arc<Backend>, index: IndexSpec) {
+    let runtime = tokio::runtime::Handle::current();
+    let name = index.name.clone();
+    let seeding = tokio::task::spawn_blocking(move || runtime.block_on(seed(&backend, &index)));
+
+    let failure = match seeding.await {
+        Ok(Ok(())) => return,
+        Ok(Err(error)) => format!("{error:#}"),
+        Err(error) => error.to_string(),
+    };
+    tracing::error!(index = %name, error = %failure, "seeding the new index failed");
+}
+
+/// Loads the seed documents of an index created just now, if it has any.
+async fn seed(backend: &Backend, index: &IndexSpec) -> anyhow::Result<()> {
+    let Some(seed) = index.seed.clone() else { return Ok(()) };
+    let name = &index.name;
+
+    let summary =
+        ingest::load(backend, name, seed.as_bytes(), ingest::DEFAULT_BATCH_SIZE, &LogProgress)
+            .await?;
+    backend.refresh(name).await?;
+
+    tracing::info!(index = %name, indexed = summary.indexed, "new index seeded");
     Ok(())
 }
 

@@ -3,14 +3,24 @@
 //! Every backend takes the same [`SearchRequest`] built from a [`Query`] plan and answers with
 //! the same [`SearchResponse`], and every failure is one of the few [`EngineError`] kinds, so
 //! the HTTP layer renders both backends' answers and errors the same way.
+//!
+//! Two backends exist: [`embedded`] (Tantivy indices on local disk) and [`elasticsearch`]
+//! (an Elasticsearch or OpenSearch cluster over HTTP). [`Backend::open`] picks the one the
+//! config declares.
 
+pub mod elasticsearch;
 pub mod embedded;
 mod error;
+mod source;
 
 pub use error::EngineError;
 
+use std::path::Path;
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
+use crate::config::{BackendConfig, Config, IndexSpec};
 use crate::query::Query;
 
 /// A search to run on one index.
@@ -66,17 +76,57 @@ pub enum ItemOutcome {
     Rejected(String),
 }
 
+/// How far a delete by query has come, in the engine's counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeleteProgress {
+    /// How many documents matched and are to be deleted.
+    pub total: u64,
+    /// How many are deleted so far.
+    pub deleted: u64,
+}
+
 /// The backend chosen in the config.
 pub enum Backend {
     /// Tantivy indices in the data directory.
     Embedded(embedded::Embedded),
+    /// An Elasticsearch or OpenSearch cluster.
+    Elasticsearch(elasticsearch::Elasticsearch),
 }
 
 impl Backend {
+    /// Opens the backend `config` declares.
+    ///
+    /// The embedded backend opens (or creates) every index under `data_dir`, and the answer
+    /// names the indices created just now. The Elasticsearch backend only prepares its client
+    /// here and names none: [`Backend::ensure_index`] creates its missing indices.
+    pub fn open(config: &Config, data_dir: &Path) -> Result<(Backend, Vec<String>), EngineError> {
+        match &config.backend {
+            BackendConfig::Embedded {} => {
+                let indices: Vec<_> = config
+                    .indices
+                    .iter()
+                    .map(|index| (index.name.clone(), Arc::clone(&index.mapping)))
+                    .collect();
+                let (embedded, opened) = embedded::Embedded::open(data_dir, &indices)?;
+                let created = opened
+                    .into_iter()
+                    .filter(|index| index.created)
+                    .map(|index| index.name)
+                    .collect();
+                Ok((Backend::Embedded(embedded), created))
+            }
+            BackendConfig::Elasticsearch(cluster) => {
+                let cluster = elasticsearch::Elasticsearch::open(cluster, &config.origin)?;
+                Ok((Backend::Elasticsearch(cluster), Vec::new()))
+            }
+        }
+    }
+
     /// Reports the engine's health.
     pub async fn health(&self) -> Result<Health, EngineError> {
         match self {
             Backend::Embedded(embedded) => Ok(embedded.health()),
+            Backend::Elasticsearch(cluster) => cluster.health().await,
         }
     }
 
@@ -88,13 +138,33 @@ impl Backend {
     ) -> Result<SearchResponse, EngineError> {
         match self {
             Backend::Embedded(embedded) => embedded.search(index, request).await,
+            Backend::Elasticsearch(cluster) => cluster.search(index, &request).await,
         }
     }
 
     /// Deletes every document of `index` matching `query`; answers how many were deleted.
     pub async fn delete_by_query(&self, index: &str, query: Query) -> Result<u64, EngineError> {
+        self.delete_by_query_with_progress(index, query, &|_| {}).await
+    }
+
+    /// Deletes every document of `index` matching `query`, telling `progress` the engine's
+    /// counts as they change (the embedded backend tells them once, at the end); answers how
+    /// many were deleted.
+    pub async fn delete_by_query_with_progress(
+        &self,
+        index: &str,
+        query: Query,
+        progress: &(dyn Fn(DeleteProgress) + Sync),
+    ) -> Result<u64, EngineError> {
         match self {
-            Backend::Embedded(embedded) => embedded.delete_by_query(index, query).await,
+            Backend::Embedded(embedded) => {
+                let deleted = embedded.delete_by_query(index, query).await?;
+                progress(DeleteProgress { total: deleted, deleted });
+                Ok(deleted)
+            }
+            Backend::Elasticsearch(cluster) => {
+                cluster.delete_by_query(index, &query, progress).await
+            }
         }
     }
 
@@ -106,6 +176,7 @@ impl Backend {
     ) -> Result<Vec<ItemOutcome>, EngineError> {
         match self {
             Backend::Embedded(embedded) => embedded.index_batch(index, documents).await,
+            Backend::Elasticsearch(cluster) => cluster.index_batch(index, &documents).await,
         }
     }
 
@@ -113,35 +184,29 @@ impl Backend {
     pub async fn count(&self, index: &str) -> Result<u64, EngineError> {
         match self {
             Backend::Embedded(embedded) => embedded.count(index).await,
+            Backend::Elasticsearch(cluster) => cluster.count(index).await,
         }
     }
-}
 
-impl Backend {
-    /// Opens the backend `config` declares. For the embedded backend this opens (or creates)
-    /// every index under `data_dir`; the answer names the indices created just now.
-    pub fn open(
-        config: &crate::config::Config,
-        data_dir: &std::path::Path,
-    ) -> Result<(Backend, Vec<String>), EngineError> {
-        match &config.backend {
-            crate::config::BackendConfig::Embedded {} => {
-                let indices: Vec<_> = config
-                    .indices
-                    .iter()
-                    .map(|index| (index.name.clone(), std::sync::Arc::clone(&index.mapping)))
-                    .collect();
-                let (embedded, opened) = embedded::Embedded::open(data_dir, &indices)?;
-                let created = opened
-                    .into_iter()
-                    .filter(|index| index.created)
-                    .map(|index| index.name)
-                    .collect();
-                Ok((Backend::Embedded(embedded), created))
+    /// Makes sure the declared `index` exists, creating it with its mapping when it does not;
+    /// answers whether it was created now. Embedded indices were created by
+    /// [`Backend::open`], so for them this only checks the index is open.
+    pub async fn ensure_index(&self, index: &IndexSpec) -> Result<bool, EngineError> {
+        match self {
+            Backend::Embedded(embedded) if embedded.has_index(&index.name) => Ok(false),
+            Backend::Embedded(_) => Err(EngineError::MissingIndex(index.name.clone())),
+            Backend::Elasticsearch(cluster) => {
+                cluster.ensure_index(&index.name, &index.mapping).await
             }
-            crate::config::BackendConfig::Elasticsearch(_) => {
-                Err(EngineError::Internal("the elasticsearch backend is being built".into()))
-            }
+        }
+    }
+
+    /// Makes every document stored in `index` so far visible to searches; a load calls it
+    /// once at its end. The embedded backend's batches are visible as soon as stored.
+    pub async fn refresh(&self, index: &str) -> Result<(), EngineError> {
+        match self {
+            Backend::Embedded(_) => Ok(()),
+            Backend::Elasticsearch(cluster) => cluster.refresh(index).await,
         }
     }
 }

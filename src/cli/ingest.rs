@@ -1,4 +1,7 @@
 //! `moat ingest`: a progress bar on a terminal, plain log lines otherwise.
+//!
+//! The index is created with its declared mapping first when the backend lacks it, and made
+//! searchable once at the end of the load.
 
 use std::fs::File;
 use std::io::{BufReader, IsTerminal};
@@ -10,6 +13,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use moat::backend::Backend;
+use moat::config::BackendConfig;
 use moat::ingest::{self, Progress, Rejection};
 
 use super::ConfigArg;
@@ -46,7 +50,7 @@ pub fn run(args: IngestArgs) -> ExitCode {
     if let Some(data_dir) = args.data_dir {
         config.server.data_dir = data_dir;
     }
-    if config.index(&args.index).is_none() {
+    let Some(spec) = config.index(&args.index).cloned() else {
         let declared: Vec<_> = config.indices.iter().map(|index| index.name.as_str()).collect();
         eprintln!(
             "moat ingest: no index named `{}` is declared in the config (declared: {})",
@@ -54,7 +58,7 @@ pub fn run(args: IngestArgs) -> ExitCode {
             declared.join(", ")
         );
         return ExitCode::FAILURE;
-    }
+    };
 
     let file = match File::open(&args.file) {
         Ok(file) => file,
@@ -67,10 +71,18 @@ pub fn run(args: IngestArgs) -> ExitCode {
     let reporter = Reporter::new(size);
 
     let outcome = super::runtime().block_on(async {
-        std::fs::create_dir_all(&config.server.data_dir)?;
-        let (backend, _) = Backend::open(&config, &config.server.data_dir)?;
+        if matches!(config.backend, BackendConfig::Embedded {}) {
+            std::fs::create_dir_all(&config.server.data_dir)?;
+        }
+        let (backend, opened_new) = Backend::open(&config, &config.server.data_dir)?;
+        if backend.ensure_index(&spec).await? || opened_new.contains(&spec.name) {
+            reporter.note(&format!("index `{}` created", spec.name));
+        }
+
         let input = BufReader::new(file);
-        anyhow::Ok(ingest::load(&backend, &args.index, input, args.batch_size, &reporter).await?)
+        let summary = ingest::load(&backend, &spec.name, input, args.batch_size, &reporter).await?;
+        backend.refresh(&spec.name).await?;
+        anyhow::Ok(summary)
     });
     reporter.bar.finish_and_clear();
 
@@ -116,6 +128,15 @@ impl Reporter {
             last_log: std::sync::Mutex::new(now),
         }
     }
+
+    /// Prints a line above the progress bar, or on standard error without a terminal.
+    fn note(&self, line: &str) {
+        if self.interactive {
+            self.bar.println(line);
+        } else {
+            eprintln!("{line}");
+        }
+    }
 }
 
 impl Progress for Reporter {
@@ -135,9 +156,6 @@ impl Progress for Reporter {
     }
 
     fn rejected(&self, rejection: &Rejection) {
-        self.bar.println(format!("line {}: rejected: {}", rejection.line, rejection.reason));
-        if !self.interactive {
-            eprintln!("line {}: rejected: {}", rejection.line, rejection.reason);
-        }
+        self.note(&format!("line {}: rejected: {}", rejection.line, rejection.reason));
     }
 }

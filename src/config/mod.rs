@@ -45,3 +45,4 @@ pub use model::{
 };
 pub use problem::{ConfigError, Problem};
 pub use secret::{Secret, Unresolved};
+pub(crate) use validate::check_node_url;

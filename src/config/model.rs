@@ -117,7 +117,9 @@ impl AuthConfig {
     pub fn credentials(&self) -> Option<Credentials<'_>> {
         match (&self.api_key, &self.username, &self.password) {
             (Some(key), None, None) => Some(Credentials::ApiKey(key)),
-            (None, Some(username), Some(password)) => Some(Credentials::Basic { username, password }),
+            (None, Some(username), Some(password)) => {
+                Some(Credentials::Basic { username, password })
+            }
             _ => None,
         }
     }

@@ -16,8 +16,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 /// A value read from an environment variable, redacted whenever it is printed.
 #[derive(Clone, PartialEq, Eq)]

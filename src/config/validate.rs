@@ -63,7 +63,9 @@ fn check_search(config: &Config, search: &SearchEndpoint, at: &KeyPath, reader: 
     };
 
     match index.mapping.field(&search.text.field) {
-        None => unknown_field(reader, &at.key("text").key("field"), &search.index, &search.text.field),
+        None => {
+            unknown_field(reader, &at.key("text").key("field"), &search.index, &search.text.field);
+        }
         Some(field) if field.field_type != FieldType::Text => reader.problem(
             &at.key("text").key("field"),
             format!(
@@ -144,7 +146,8 @@ fn unknown_field(reader: &mut Reader<'_>, at: &KeyPath, index: &str, path: &str)
 fn check_cluster(config: &Config, cluster: &ElasticsearchConfig, reader: &mut Reader<'_>) {
     let at = KeyPath::default().key("backend");
     if cluster.nodes.is_empty() {
-        reader.problem(&at.key("nodes"), "give at least one node, as in `[\"http://127.0.0.1:9200\"]`");
+        let example = "give at least one node, as in `[\"http://127.0.0.1:9200\"]`";
+        reader.problem(&at.key("nodes"), example);
     }
     for (position, node) in cluster.nodes.iter().enumerate() {
         if let Err(problem) = check_node_url(node) {
@@ -210,5 +213,101 @@ fn check_auth(auth: &AuthConfig, at: &KeyPath, reader: &mut Reader<'_>) {
         if let Some(problem) = secret.as_ref().and_then(Secret::problem) {
             reader.problem(&at.key(key).key("env"), problem);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::load::{Origin, load_text};
+    use super::*;
+
+    const INDEX: &str = r#"
+[indices.vet-visits]
+mappings = '{"properties": {"pet_name": {"type": "keyword"}}}'
+"#;
+
+    fn problems(backend: &str) -> Vec<String> {
+        let text = format!("{backend}\n{INDEX}");
+        match load_text(&text, Origin::File("moat.toml".into())) {
+            Ok(_) => Vec::new(),
+            Err(error) => error.problems(),
+        }
+    }
+
+    #[test]
+    fn reads_a_cluster_with_its_defaults() {
+        let backend = "[backend]\nkind = \"elasticsearch\"\nnodes = [\"http://127.0.0.1:9200\"]";
+        let text = format!("{backend}\n{INDEX}");
+        let config = load_text(&text, Origin::File("moat.toml".into())).unwrap();
+
+        let BackendConfig::Elasticsearch(cluster) = &config.backend else {
+            panic!("not a cluster")
+        };
+        assert_eq!(cluster.timeout_ms, ElasticsearchConfig::DEFAULT_TIMEOUT_MS);
+        assert_eq!(cluster.node_retry_after_ms, ElasticsearchConfig::DEFAULT_NODE_RETRY_AFTER_MS);
+        assert!(cluster.auth.is_none() && cluster.tls.is_none());
+    }
+
+    #[test]
+    fn a_missing_variable_is_a_problem_at_its_place() {
+        let found = problems(
+            "[backend]\nkind = \"elasticsearch\"\nnodes = [\"http://127.0.0.1:9200\"]\n\
+             auth = { api_key = { env = \"MOAT_TEST_SURELY_UNSET_VARIABLE\" } }",
+        );
+
+        assert_eq!(
+            found,
+            ["moat.toml:4:28: backend.auth.api_key.env: the environment variable \
+              `MOAT_TEST_SURELY_UNSET_VARIABLE` is not set"]
+        );
+    }
+
+    #[test]
+    fn names_bad_nodes_and_incomplete_credentials() {
+        let found = problems(
+            "[backend]\nkind = \"elasticsearch\"\n\
+             nodes = [\"ftp://a\", \"http://user:pw@127.0.0.1:9200\", \"http://127.0.0.1:9200\"]\n\
+             auth = { username = \"moat\" }\ntimeout_ms = 0",
+        );
+
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].contains("backend.nodes[0]: `ftp://a` must start with"), "{}", found[0]);
+        assert!(found[1].contains("backend.nodes[1]: a node URL must not hold credentials"));
+        assert!(!found[1].contains("pw"), "{}", found[1]);
+        assert!(found[2].contains("backend.timeout_ms: must be 1 or more"));
+        assert!(found[3].contains("backend.auth: give either `api_key`"));
+    }
+
+    #[test]
+    fn a_secret_written_in_place_is_refused_without_echoing_it() {
+        let found = problems(
+            "[backend]\nkind = \"elasticsearch\"\nnodes = [\"http://127.0.0.1:9200\"]\n\
+             auth = { api_key = \"hunter2-key\" }",
+        );
+
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].contains("a secret is written `{ env ="), "{}", found[0]);
+        assert!(!found[0].contains("hunter2"), "{}", found[0]);
+    }
+
+    #[test]
+    fn an_unreadable_ca_file_is_a_problem() {
+        let found = problems(
+            "[backend]\nkind = \"elasticsearch\"\nnodes = [\"https://127.0.0.1:9200\"]\n\
+             tls = { ca_file = \"no-such-ca.pem\" }",
+        );
+
+        assert_eq!(found.len(), 1, "{found:#?}");
+        let expected = "backend.tls.ca_file: cannot read no-such-ca.pem";
+        assert!(found[0].contains(expected), "{}", found[0]);
+    }
+
+    #[test]
+    fn reads_basic_credentials_from_the_environment() {
+        let found = problems(
+            "[backend]\nkind = \"elasticsearch\"\nnodes = [\"http://127.0.0.1:9200\"]\n\
+             auth = { username = \"moat\", password = { env = \"PATH\" } }",
+        );
+        assert!(found.is_empty(), "{found:#?}");
     }
 }

@@ -1,9 +1,14 @@
-//! Starts jobs in the background and records how they end.
+//! Starts jobs in the background, records their progress, and records how they end.
+//!
+//! While a job runs, the backend reports the engine's counts; the latest of them is written to
+//! the job's record, one write at a time, so a status read mid-way shows how far it has come.
 
 use std::sync::Arc;
 
+use tokio::sync::watch;
+
 use super::{Job, JobId, JobStore, StoreError};
-use crate::backend::Backend;
+use crate::backend::{Backend, DeleteProgress};
 use crate::query::Query;
 
 /// Starts and tracks jobs.
@@ -55,7 +60,23 @@ impl Jobs {
     }
 
     async fn run(&self, job: Job) {
-        let outcome = self.backend.delete_by_query(&job.index, job.query.clone()).await;
+        let (report, mut reported) = watch::channel(None::<DeleteProgress>);
+        let query = job.query.clone();
+        let deletion = async move {
+            let progress = |counts| {
+                report.send_replace(Some(counts));
+            };
+            self.backend.delete_by_query_with_progress(&job.index, query, &progress).await
+        };
+        let recording = async {
+            while reported.changed().await.is_ok() {
+                let Some(counts) = *reported.borrow_and_update() else { continue };
+                if let Err(error) = self.store.progress(&job.id, counts).await {
+                    tracing::warn!(job_id = %job.id, %error, "job progress could not be recorded");
+                }
+            }
+        };
+        let (outcome, ()) = tokio::join!(deletion, recording);
 
         let recorded = match &outcome {
             Ok(deleted) => {
@@ -70,5 +91,48 @@ impl Jobs {
         if let Err(error) = self.store.finish(&job.id, recorded).await {
             tracing::error!(job_id = %job.id, %error, "job outcome could not be recorded");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::config;
+    use crate::ingest::{self, Progress, Rejection};
+    use crate::jobs::JobState;
+    use crate::query::Term;
+
+    struct Quiet;
+
+    impl Progress for Quiet {
+        fn advanced(&self, _bytes: u64) {}
+        fn rejected(&self, _rejection: &Rejection) {}
+    }
+
+    #[tokio::test]
+    async fn a_job_records_the_backend_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config::load_bundled();
+        let (backend, created) = Backend::open(&config, dir.path()).unwrap();
+        let seed = config.index(&created[0]).unwrap().seed.clone().unwrap();
+        ingest::load(&backend, "vet-visits", seed.as_bytes(), 100, &Quiet).await.unwrap();
+
+        let store = JobStore::open(&dir.path().join("jobs.sqlite3")).unwrap();
+        let jobs = Jobs::new(store, Arc::new(backend));
+        let query = Query::Term(Term::new("pet_name.keyword", "Toby"));
+        let started = jobs.start_delete_by_query("/delete-by-query", "vet-visits", query).await;
+        let id = started.unwrap();
+
+        let mut job = jobs.get(&id).await.unwrap().unwrap();
+        for _ in 0..200 {
+            if job.state != JobState::Running {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            job = jobs.get(&id).await.unwrap().unwrap();
+        }
+        assert_eq!((job.state, job.total, job.deleted), (JobState::Completed, Some(2), Some(2)));
     }
 }

@@ -1,4 +1,7 @@
 //! The job store: one SQLite file in the data directory.
+//!
+//! A job row is written before the job's id is handed out, updated with the engine's progress
+//! counts while the job runs, and closed with its outcome.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -9,6 +12,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::JobId;
+use crate::backend::DeleteProgress;
 use crate::query::Query;
 
 /// Where a job stands.
@@ -54,7 +58,9 @@ pub struct Job {
     pub query: Query,
     /// Where it stands.
     pub state: JobState,
-    /// How many documents it deleted, once known.
+    /// How many documents matched and are to be deleted, as the engine last reported.
+    pub total: Option<u64>,
+    /// How many documents it deleted: so far while running, in all once completed.
     pub deleted: Option<u64>,
     /// Why it failed, in words safe for clients.
     pub error: Option<String>,
@@ -91,9 +97,13 @@ const SCHEMA: &str = "
         deleted INTEGER,
         error TEXT,
         created_at TEXT NOT NULL,
-        finished_at TEXT
+        finished_at TEXT,
+        total INTEGER
     );
 ";
+
+/// Columns added since the first schema, each with its type, added to older stores at open.
+const ADDED_COLUMNS: [(&str, &str); 1] = [("total", "INTEGER")];
 
 impl JobStore {
     /// Opens (or creates) the store at `path`.
@@ -102,17 +112,24 @@ impl JobStore {
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.execute_batch(SCHEMA)?;
+        add_missing_columns(&connection)?;
         Ok(JobStore { connection: Arc::new(Mutex::new(connection)) })
     }
 
     /// Records a new running job and answers it.
-    pub async fn insert(&self, endpoint: &str, index: &str, query: Query) -> Result<Job, StoreError> {
+    pub async fn insert(
+        &self,
+        endpoint: &str,
+        index: &str,
+        query: Query,
+    ) -> Result<Job, StoreError> {
         let job = Job {
             id: JobId::new(),
             endpoint: endpoint.to_owned(),
             index: index.to_owned(),
             query,
             state: JobState::Running,
+            total: None,
             deleted: None,
             error: None,
             created_at: now(),
@@ -140,8 +157,28 @@ impl JobStore {
         Ok(job)
     }
 
-    /// Records how a job ended.
-    pub async fn finish(&self, id: &JobId, outcome: Result<u64, String>) -> Result<(), StoreError> {
+    /// Records the engine's progress counts of a running job.
+    pub async fn progress(&self, id: &JobId, progress: DeleteProgress) -> Result<(), StoreError> {
+        let id = id.clone();
+        let total = i64::try_from(progress.total).unwrap_or(i64::MAX);
+        let deleted = i64::try_from(progress.deleted).unwrap_or(i64::MAX);
+
+        self.with(move |connection| {
+            connection.execute(
+                "UPDATE jobs SET total = ?2, deleted = ?3 WHERE id = ?1 AND state = 'running'",
+                params![id.as_str(), total, deleted],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Records how a job ended. A failed job keeps the progress counts it reached.
+    pub async fn finish(
+        &self,
+        id: &JobId,
+        outcome: Result<u64, String>,
+    ) -> Result<(), StoreError> {
         let id = id.clone();
         self.with(move |connection| {
             let (state, deleted, error) = match outcome {
@@ -149,8 +186,8 @@ impl JobStore {
                 Err(error) => (JobState::Failed, None, Some(error)),
             };
             connection.execute(
-                "UPDATE jobs SET state = ?2, deleted = ?3, error = ?4, finished_at = ?5
-                 WHERE id = ?1",
+                "UPDATE jobs SET state = ?2, deleted = COALESCE(?3, deleted), error = ?4,
+                 finished_at = ?5 WHERE id = ?1",
                 params![id.as_str(), state.as_str(), deleted, error, now()],
             )?;
             Ok(())
@@ -202,6 +239,7 @@ fn read_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Job, StoreError>
     let query: String = row.get("query")?;
     let state: String = row.get("state")?;
     let deleted: Option<i64> = row.get("deleted")?;
+    let total: Option<i64> = row.get("total")?;
 
     let Ok(id) = id.parse::<JobId>() else {
         return Ok(Err(StoreError(format!("malformed job id `{id}` in the store"))));
@@ -216,6 +254,7 @@ fn read_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Job, StoreError>
         index: row.get("index_name")?,
         query,
         state: JobState::parse(&state),
+        total: total.and_then(|count| u64::try_from(count).ok()),
         deleted: deleted.and_then(|count| u64::try_from(count).ok()),
         error: row.get("error")?,
         created_at: row.get("created_at")?,
@@ -223,6 +262,85 @@ fn read_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Job, StoreError>
     }))
 }
 
+/// Adds the columns a store made by an older moat lacks.
+fn add_missing_columns(connection: &Connection) -> Result<(), StoreError> {
+    for (column, column_type) in ADDED_COLUMNS {
+        let present: bool = connection.query_row(
+            "SELECT COUNT(*) > 0 FROM pragma_table_info('jobs') WHERE name = ?1",
+            params![column],
+            |row| row.get(0),
+        )?;
+        if !present {
+            let statement = format!("ALTER TABLE jobs ADD COLUMN {column} {column_type}");
+            connection.execute_batch(&statement)?;
+        }
+    }
+    Ok(())
+}
+
 fn now() -> String {
     OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Term;
+
+    fn query() -> Query {
+        Query::Term(Term::new("pet_name.keyword", "Buddy"))
+    }
+
+    #[tokio::test]
+    async fn records_progress_then_the_outcome() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = JobStore::open(&dir.path().join("jobs.sqlite3")).unwrap();
+        let job = store.insert("/delete-by-query", "vet-visits", query()).await.unwrap();
+
+        store.progress(&job.id, DeleteProgress { total: 3, deleted: 1 }).await.unwrap();
+        let running = store.get(&job.id).await.unwrap().unwrap();
+        let counts = (running.state, running.total, running.deleted);
+        assert_eq!(counts, (JobState::Running, Some(3), Some(1)));
+
+        store.finish(&job.id, Ok(3)).await.unwrap();
+        store.progress(&job.id, DeleteProgress { total: 9, deleted: 9 }).await.unwrap();
+        let done = store.get(&job.id).await.unwrap().unwrap();
+        let counts = (done.state, done.total, done.deleted);
+        assert_eq!(counts, (JobState::Completed, Some(3), Some(3)));
+        assert!(done.finished_at.is_some());
+    }
+
+    #[tokio::test]
+    async fn a_failed_job_keeps_its_progress() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = JobStore::open(&dir.path().join("jobs.sqlite3")).unwrap();
+        let job = store.insert("/delete-by-query", "vet-visits", query()).await.unwrap();
+
+        store.progress(&job.id, DeleteProgress { total: 4, deleted: 2 }).await.unwrap();
+        store.finish(&job.id, Err("stopped".into())).await.unwrap();
+
+        let failed = store.get(&job.id).await.unwrap().unwrap();
+        assert_eq!((failed.state, failed.deleted), (JobState::Failed, Some(2)));
+        assert_eq!(failed.error.as_deref(), Some("stopped"));
+    }
+
+    #[tokio::test]
+    async fn opens_a_store_made_before_progress_was_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jobs.sqlite3");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "CREATE TABLE jobs (id TEXT PRIMARY KEY, endpoint TEXT NOT NULL,
+             index_name TEXT NOT NULL, query TEXT NOT NULL, state TEXT NOT NULL,
+             deleted INTEGER, error TEXT, created_at TEXT NOT NULL, finished_at TEXT);",
+        )
+        .unwrap();
+        drop(old);
+
+        let store = JobStore::open(&path).unwrap();
+        let job = store.insert("/d", "vet-visits", query()).await.unwrap();
+        store.progress(&job.id, DeleteProgress { total: 1, deleted: 0 }).await.unwrap();
+        assert_eq!(store.get(&job.id).await.unwrap().unwrap().total, Some(1));
+        assert!(JobStore::open(&path).is_ok());
+    }
 }

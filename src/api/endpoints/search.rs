@@ -29,6 +29,17 @@ pub async fn search(
     endpoint: &SearchEndpoint,
     body: Map<String, Value>,
 ) -> Result<SearchResponse, ApiError> {
+    let request = plan(endpoint, body)?;
+    let found = backend.search(&endpoint.index, request).await?;
+
+    Ok(SearchResponse {
+        hits: found.hits.into_iter().map(|hit| hit.source).collect(),
+        total: found.total,
+    })
+}
+
+/// Checks a client's parameters and builds the search they ask for.
+pub fn plan(endpoint: &SearchEndpoint, body: Map<String, Value>) -> Result<SearchRequest, ApiError> {
     let text = &endpoint.text;
     let limits = endpoint.size;
     let mut params = Params::new(body, &[text.param.as_str(), "size"]);
@@ -40,16 +51,10 @@ pub async fn search(
         return Err(ApiError::Internal("checked parameters went missing".into()));
     };
 
-    let request = SearchRequest {
+    Ok(SearchRequest {
         query: Query::MatchPhrase(MatchPhrase::new(&text.field, term)),
         size: usize::try_from(size).unwrap_or(usize::MAX),
         source_fields: endpoint.source.clone(),
-    };
-    let found = backend.search(&endpoint.index, request).await?;
-
-    Ok(SearchResponse {
-        hits: found.hits.into_iter().map(|hit| hit.source).collect(),
-        total: found.total,
     })
 }
 

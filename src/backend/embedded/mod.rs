@@ -58,6 +58,11 @@ impl Embedded {
         Ok((Embedded { indices: by_name, permits }, opened))
     }
 
+    /// Whether `index` is one of the open indices.
+    pub fn has_index(&self, index: &str) -> bool {
+        self.indices.contains_key(index)
+    }
+
     /// The embedded index is as healthy as the process holding it.
     pub fn health(&self) -> Health {
         Health {

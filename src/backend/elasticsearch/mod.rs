@@ -1,0 +1,100 @@
+//! The Elasticsearch backend: an Elasticsearch 8/9 or OpenSearch 2/3 cluster over HTTP.
+//!
+//! One pooled keep-alive client spreads requests over the configured nodes in turn; a node
+//! that cannot be reached is set aside for `node_retry_after_ms`, and a read is sent once more
+//! to another node (`transport`). Every failure becomes an [`EngineError`] kind
+//! (`failure`), so the HTTP layer treats both backends alike.
+//!
+//! ```toml
+//! [backend]
+//! kind = "elasticsearch"
+//! nodes = ["http://127.0.0.1:9200"]
+//! timeout_ms = 10000
+//! node_retry_after_ms = 30000
+//! ```
+//!
+//! Each operation lives in its own module: `health`, `search`, `delete` (delete by
+//! query as an engine task), `bulk` (loading documents) and `indices` (creating, counting,
+//! refreshing).
+
+mod bulk;
+mod delete;
+mod failure;
+mod health;
+mod indices;
+mod nodes;
+mod search;
+mod transport;
+
+pub use delete::NO_DELETE_BY_QUERY;
+
+use serde_json::{Map, Value};
+
+use self::transport::Transport;
+use super::{DeleteProgress, EngineError, Health, ItemOutcome, SearchRequest, SearchResponse};
+use crate::config::{ElasticsearchConfig, Origin};
+use crate::mapping::Mapping;
+use crate::query::Query;
+
+/// A connection to one cluster.
+pub struct Elasticsearch {
+    transport: Transport,
+}
+
+impl Elasticsearch {
+    /// Prepares the client for `config` (read from `origin`); contacts no node yet.
+    pub fn open(
+        config: &ElasticsearchConfig,
+        origin: &Origin,
+    ) -> Result<Elasticsearch, EngineError> {
+        Ok(Elasticsearch { transport: Transport::new(config, origin)? })
+    }
+
+    /// The cluster's health, and which engine answered.
+    pub async fn health(&self) -> Result<Health, EngineError> {
+        health::health(&self.transport).await
+    }
+
+    /// Runs a search on `index`.
+    pub async fn search(
+        &self,
+        index: &str,
+        request: &SearchRequest,
+    ) -> Result<SearchResponse, EngineError> {
+        search::search(&self.transport, index, request).await
+    }
+
+    /// Deletes the matching documents as an engine task, reporting its progress.
+    pub async fn delete_by_query(
+        &self,
+        index: &str,
+        query: &Query,
+        progress: &(dyn Fn(DeleteProgress) + Sync),
+    ) -> Result<u64, EngineError> {
+        delete::delete_by_query(&self.transport, index, query, progress).await
+    }
+
+    /// Stores a batch of documents with one bulk request.
+    pub async fn index_batch(
+        &self,
+        index: &str,
+        documents: &[Map<String, Value>],
+    ) -> Result<Vec<ItemOutcome>, EngineError> {
+        bulk::index_batch(&self.transport, index, documents).await
+    }
+
+    /// How many documents `index` holds.
+    pub async fn count(&self, index: &str) -> Result<u64, EngineError> {
+        indices::count(&self.transport, index).await
+    }
+
+    /// Creates `index` with `mapping` when the cluster lacks it; answers whether it did.
+    pub async fn ensure_index(&self, index: &str, mapping: &Mapping) -> Result<bool, EngineError> {
+        indices::ensure_index(&self.transport, index, mapping).await
+    }
+
+    /// Makes everything stored in `index` so far searchable.
+    pub async fn refresh(&self, index: &str) -> Result<(), EngineError> {
+        indices::refresh(&self.transport, index).await
+    }
+}
