@@ -1,8 +1,9 @@
 //! The JSON body extractor: content type, size limit and syntax, all rejected in moat's shape.
 
-use axum::body::to_bytes;
+use axum::body::Body;
 use axum::extract::{FromRequest, Request};
 use axum::http::header;
+use http_body_util::BodyExt;
 use serde_json::{Map, Value};
 
 use super::AppState;
@@ -20,18 +21,7 @@ impl FromRequest<AppState> for JsonObject {
         }
 
         let limit = state.max_body_bytes;
-        let declared = request
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<usize>().ok());
-        if declared.is_some_and(|length| length > limit) {
-            return Err(ApiError::PayloadTooLarge(limit));
-        }
-
-        let bytes = to_bytes(request.into_body(), limit)
-            .await
-            .map_err(|_| ApiError::PayloadTooLarge(limit))?;
+        let bytes = read_limited(request.into_body(), limit).await?;
         let value: Value = serde_json::from_slice(&bytes)
             .map_err(|error| ApiError::MalformedJson(error.to_string()))?;
 
@@ -43,6 +33,34 @@ impl FromRequest<AppState> for JsonObject {
             )])),
         }
     }
+}
+
+/// How much of an over-limit body is still read and thrown away, so that the client, which is
+/// usually still sending, reads the 413 answer instead of a reset connection.
+const DRAIN_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads the body when it holds at most `limit` bytes.
+async fn read_limited(mut body: Body, limit: usize) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| ApiError::MalformedJson("the body was cut off".into()))?;
+        let Ok(data) = frame.into_data() else { continue };
+        seen += data.len();
+
+        if seen > DRAIN_LIMIT_BYTES {
+            break;
+        }
+        if seen <= limit {
+            bytes.extend_from_slice(&data);
+        }
+    }
+
+    if seen > limit {
+        return Err(ApiError::PayloadTooLarge(limit));
+    }
+    Ok(bytes)
 }
 
 fn is_json(content_type: Option<&header::HeaderValue>) -> bool {

@@ -65,10 +65,11 @@ fn ping() -> Value {
 fn job() -> Value {
     json!({
         "type": "object",
-        "required": ["task_id", "state", "deleted", "error", "created_at", "finished_at"],
+        "required": ["task_id", "state", "total", "deleted", "error", "created_at", "finished_at"],
         "properties": {
             "task_id": {"type": "string"},
             "state": {"type": "string", "enum": ["running", "completed", "failed"]},
+            "total": {"type": ["integer", "null"], "minimum": 0},
             "deleted": {"type": ["integer", "null"], "minimum": 0},
             "error": {"type": ["string", "null"]},
             "created_at": {"type": "string", "format": "date-time"},

@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod corpus;
+pub mod proxy;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -65,7 +66,8 @@ impl Engine {
         match self {
             Engine::Embedded => "[backend]\nkind = \"embedded\"\n".to_owned(),
             Engine::Remote { url, .. } => format!(
-                "[backend]\nkind = \"elasticsearch\"\nnodes = [\"{url}\"]\ntimeout_ms = 5000\n"
+                "[backend]\nkind = \"elasticsearch\"\nnodes = [\"{url}\"]\ntimeout_ms = 5000\n\
+                 node_retry_after_ms = 1000\n"
             ),
         }
     }

@@ -14,7 +14,9 @@ pub struct JobResponse {
     pub task_id: String,
     /// `running`, `completed` or `failed`.
     pub state: JobState,
-    /// How many documents were deleted, once completed.
+    /// How many documents the job found to delete, once the engine knows.
+    pub total: Option<u64>,
+    /// How many documents were deleted so far.
     pub deleted: Option<u64>,
     /// Why it failed.
     pub error: Option<String>,
@@ -26,7 +28,7 @@ pub struct JobResponse {
 
 /// Reads the job `task_id`.
 pub async fn job_status(jobs: &Jobs, task_id: &str) -> Result<JobResponse, ApiError> {
-    let unknown = || ApiError::NotFound(format!("no job has the id `{task_id}`"));
+    let unknown = || ApiError::NotFound("no job has this id".to_owned());
     let id: JobId = task_id.parse().map_err(|()| unknown())?;
 
     let job = jobs
@@ -38,6 +40,7 @@ pub async fn job_status(jobs: &Jobs, task_id: &str) -> Result<JobResponse, ApiEr
     Ok(JobResponse {
         task_id: job.id.to_string(),
         state: job.state,
+        total: job.total,
         deleted: job.deleted,
         error: job.error,
         created_at: job.created_at,
