@@ -37,7 +37,7 @@ mod secret;
 mod validate;
 
 pub use bundled::BUNDLED_NAME;
-pub use load::{Config, IndexSpec, Origin, load, load_bundled};
+pub use load::{Config, IndexSpec, Origin, load, load_bundled, load_text};
 pub use model::{
     AuthConfig, BackendConfig, Credentials, DeleteByQueryEndpoint, ElasticsearchConfig,
     EndpointConfig, EndpointKind, IndexConfig, JobStatusEndpoint, PingEndpoint, SearchEndpoint,

@@ -1,0 +1,120 @@
+//! Throughput and latency of the embedded backend: bulk loading and phrase searches.
+//!
+//! `cargo bench --bench embedded` prints numbers; it asserts nothing. The corpus is generated
+//! from a fixed seed so runs compare. Set `MOAT_BENCH_DOCS` and `MOAT_BENCH_SEARCHES` to scale.
+
+use std::time::{Duration, Instant};
+
+use moat::backend::{Backend, SearchRequest};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use moat::config::{Origin, load_text};
+use moat::ingest::{self, Progress, Rejection};
+use moat::query::{MatchPhrase, Query};
+
+const WORDS: [&str; 24] = [
+    "dental", "cleaning", "annual", "check-up", "nail", "trimming", "ear", "infection",
+    "antibiotics", "x-ray", "leg", "strain", "weight", "loss", "diet", "vaccination",
+    "update", "skin", "rash", "eye", "drops", "healthy", "active", "follow-up",
+];
+
+struct Quiet;
+
+impl Progress for Quiet {
+    fn advanced(&self, _bytes: u64) {}
+    fn rejected(&self, rejection: &Rejection) {
+        eprintln!("line {} rejected: {}", rejection.line, rejection.reason);
+    }
+}
+
+fn main() {
+    let documents = env_number("MOAT_BENCH_DOCS", 100_000);
+    let searches = env_number("MOAT_BENCH_SEARCHES", 5_000);
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(run(documents, searches));
+}
+
+async fn run(documents: usize, searches: usize) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = config(dir.path());
+    let (backend, _) = Backend::open(&config, dir.path()).expect("the index opens");
+
+    let ndjson = corpus(documents);
+    let started = Instant::now();
+    let summary = ingest::load(&backend, "visits", ndjson.as_bytes(), 1000, &Quiet)
+        .await
+        .expect("the corpus loads");
+    let load_time = started.elapsed();
+    println!(
+        "ingest: {} documents in {:.2} s ({:.0} documents/s, {:.1} MiB)",
+        summary.indexed,
+        load_time.as_secs_f64(),
+        summary.indexed as f64 / load_time.as_secs_f64(),
+        ndjson.len() as f64 / (1024.0 * 1024.0)
+    );
+
+    let mut latencies = Vec::with_capacity(searches);
+    let started = Instant::now();
+    for number in 0..searches {
+        let phrase = format!("{} {}", WORDS[number % WORDS.len()], WORDS[(number * 7 + 1) % 24]);
+        let request = SearchRequest {
+            query: Query::MatchPhrase(MatchPhrase::new("visit_details", phrase)),
+            size: 10,
+            source_fields: vec!["owner_name".into(), "visit_details".into()],
+        };
+        let one = Instant::now();
+        backend.search("visits", request).await.expect("the search runs");
+        latencies.push(one.elapsed());
+    }
+    let total = started.elapsed();
+
+    latencies.sort();
+    println!(
+        "search: {searches} phrase searches, size 10, one at a time: {:.0} searches/s, \
+         p50 {} p99 {} max {}",
+        searches as f64 / total.as_secs_f64(),
+        micros(latencies[searches / 2]),
+        micros(latencies[searches * 99 / 100]),
+        micros(latencies[searches - 1]),
+    );
+}
+
+fn config(dir: &std::path::Path) -> moat::config::Config {
+    let text = r#"
+[backend]
+kind = "embedded"
+
+[indices.visits]
+mappings = '''{"properties": {
+  "owner_name": {"type": "text", "fields": {"keyword": {"type": "keyword"}}},
+  "visit_details": {"type": "text"}
+}}'''
+"#;
+    load_text(text, Origin::File(dir.join("bench.toml"))).expect("the bench config is valid")
+}
+
+/// `count` documents of six to twenty words, drawn from a seeded generator.
+fn corpus(count: usize) -> String {
+    let mut rng = ChaCha8Rng::seed_from_u64(42);
+    let mut out = String::new();
+
+    for number in 0..count {
+        let length = rng.random_range(6..=20);
+        let words: Vec<&str> = (0..length).map(|_| WORDS[rng.random_range(0..WORDS.len())]).collect();
+        let line = serde_json::json!({
+            "owner_name": format!("Owner {number}"),
+            "visit_details": words.join(" "),
+        });
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
+}
+
+fn micros(duration: Duration) -> String {
+    format!("{} µs", duration.as_micros())
+}
