@@ -85,6 +85,36 @@ pub struct DeleteProgress {
     pub deleted: u64,
 }
 
+/// The id of a task running on the engine, such as a delete by query.
+///
+/// It stays inside moat: the job store keeps it so a restarted moat follows the same task
+/// instead of starting another, and no answer to a client carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineTask(String);
+
+impl EngineTask {
+    /// The task id as the engine spells it (`node:number`).
+    pub fn new(id: impl Into<String>) -> EngineTask {
+        EngineTask(id.into())
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a running delete by query tells the job that waits for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeleteEvent {
+    /// A deletion started now, as this engine task when the engine runs it as one (the task
+    /// is what to follow after a restart). The counts that follow are this deletion's alone:
+    /// a job resumed after a restart that starts its deletion again adds what it had deleted.
+    Started(Option<EngineTask>),
+    /// The counts changed.
+    Progress(DeleteProgress),
+}
+
 /// The backend chosen in the config.
 pub enum Backend {
     /// Tantivy indices in the data directory.
@@ -144,26 +174,32 @@ impl Backend {
 
     /// Deletes every document of `index` matching `query`; answers how many were deleted.
     pub async fn delete_by_query(&self, index: &str, query: Query) -> Result<u64, EngineError> {
-        self.delete_by_query_with_progress(index, query, &|_| {}).await
+        self.delete_by_query_with_progress(index, query, None, &|_| {}).await
     }
 
-    /// Deletes every document of `index` matching `query`, telling `progress` the engine's
-    /// counts as they change (the embedded backend tells them once, at the end); answers how
-    /// many were deleted.
+    /// Deletes every document of `index` matching `query`, telling `report` the engine task
+    /// it runs as and the counts as they change (the embedded backend has no task and tells
+    /// the counts once, at the end); answers how many were deleted.
+    ///
+    /// With `resume`, the task a moat that stopped had started, the Elasticsearch backend
+    /// follows that task to its end, and starts a new deletion only when the engine no longer
+    /// knows it.
     pub async fn delete_by_query_with_progress(
         &self,
         index: &str,
         query: Query,
-        progress: &(dyn Fn(DeleteProgress) + Sync),
+        resume: Option<&EngineTask>,
+        report: &(dyn Fn(DeleteEvent) + Sync),
     ) -> Result<u64, EngineError> {
         match self {
             Backend::Embedded(embedded) => {
+                report(DeleteEvent::Started(None));
                 let deleted = embedded.delete_by_query(index, query).await?;
-                progress(DeleteProgress { total: deleted, deleted });
+                report(DeleteEvent::Progress(DeleteProgress { total: deleted, deleted }));
                 Ok(deleted)
             }
             Backend::Elasticsearch(cluster) => {
-                cluster.delete_by_query(index, &query, progress).await
+                cluster.delete_by_query(index, &query, resume, report).await
             }
         }
     }

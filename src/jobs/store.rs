@@ -1,7 +1,8 @@
 //! The job store: one SQLite file in the data directory.
 //!
-//! A job row is written before the job's id is handed out, updated with the engine's progress
-//! counts while the job runs, and closed with its outcome.
+//! A job row is written before the job's id is handed out, updated with the engine's task id
+//! and progress counts while the job runs, and closed with its outcome. The engine's task id
+//! is for moat alone: it lets a restarted moat follow the task the job started.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -12,7 +13,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::JobId;
-use crate::backend::DeleteProgress;
+use crate::backend::{DeleteProgress, EngineTask};
 use crate::query::Query;
 
 /// Where a job stands.
@@ -62,6 +63,9 @@ pub struct Job {
     pub total: Option<u64>,
     /// How many documents it deleted: so far while running, in all once completed.
     pub deleted: Option<u64>,
+    /// The engine task running the deletion, once the engine named it. Internal: never shown
+    /// to clients.
+    pub engine_task: Option<EngineTask>,
     /// Why it failed, in words safe for clients.
     pub error: Option<String>,
     /// When it was started (RFC 3339).
@@ -98,12 +102,13 @@ const SCHEMA: &str = "
         error TEXT,
         created_at TEXT NOT NULL,
         finished_at TEXT,
-        total INTEGER
+        total INTEGER,
+        engine_task TEXT
     );
 ";
 
 /// Columns added since the first schema, each with its type, added to older stores at open.
-const ADDED_COLUMNS: [(&str, &str); 1] = [("total", "INTEGER")];
+const ADDED_COLUMNS: [(&str, &str); 2] = [("total", "INTEGER"), ("engine_task", "TEXT")];
 
 impl JobStore {
     /// Opens (or creates) the store at `path`.
@@ -131,6 +136,7 @@ impl JobStore {
             state: JobState::Running,
             total: None,
             deleted: None,
+            engine_task: None,
             error: None,
             created_at: now(),
             finished_at: None,
@@ -167,6 +173,25 @@ impl JobStore {
             connection.execute(
                 "UPDATE jobs SET total = ?2, deleted = ?3 WHERE id = ?1 AND state = 'running'",
                 params![id.as_str(), total, deleted],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Records the engine task a running job's deletion runs as.
+    pub async fn record_engine_task(
+        &self,
+        id: &JobId,
+        task: &EngineTask,
+    ) -> Result<(), StoreError> {
+        let id = id.clone();
+        let task = task.as_str().to_owned();
+
+        self.with(move |connection| {
+            connection.execute(
+                "UPDATE jobs SET engine_task = ?2 WHERE id = ?1 AND state = 'running'",
+                params![id.as_str(), task],
             )?;
             Ok(())
         })
@@ -240,13 +265,16 @@ fn read_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Job, StoreError>
     let state: String = row.get("state")?;
     let deleted: Option<i64> = row.get("deleted")?;
     let total: Option<i64> = row.get("total")?;
+    let engine_task: Option<String> = row.get("engine_task")?;
 
     let Ok(id) = id.parse::<JobId>() else {
         return Ok(Err(StoreError(format!("malformed job id `{id}` in the store"))));
     };
     let query = match serde_json::from_str(&query) {
         Ok(query) => query,
-        Err(error) => return Ok(Err(StoreError(format!("job {id}: unreadable query: {error}")))),
+        Err(error) => {
+            return Ok(Err(StoreError(format!("job {id}: unreadable query: {error}"))));
+        }
     };
     Ok(Ok(Job {
         id,
@@ -256,6 +284,7 @@ fn read_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Job, StoreError>
         state: JobState::parse(&state),
         total: total.and_then(|count| u64::try_from(count).ok()),
         deleted: deleted.and_then(|count| u64::try_from(count).ok()),
+        engine_task: engine_task.map(EngineTask::new),
         error: row.get("error")?,
         created_at: row.get("created_at")?,
         finished_at: row.get("finished_at")?,
@@ -340,7 +369,26 @@ mod tests {
         let store = JobStore::open(&path).unwrap();
         let job = store.insert("/d", "vet-visits", query()).await.unwrap();
         store.progress(&job.id, DeleteProgress { total: 1, deleted: 0 }).await.unwrap();
-        assert_eq!(store.get(&job.id).await.unwrap().unwrap().total, Some(1));
+        store.record_engine_task(&job.id, &EngineTask::new("n:1")).await.unwrap();
+        let job = store.get(&job.id).await.unwrap().unwrap();
+        assert_eq!((job.total, job.engine_task), (Some(1), Some(EngineTask::new("n:1"))));
         assert!(JobStore::open(&path).is_ok());
+    }
+
+    #[tokio::test]
+    async fn keeps_the_engine_task_for_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("jobs.sqlite3");
+        let store = JobStore::open(&path).unwrap();
+        let job = store.insert("/delete-by-query", "vet-visits", query()).await.unwrap();
+        assert_eq!(job.engine_task, None);
+
+        store.record_engine_task(&job.id, &EngineTask::new("node:42")).await.unwrap();
+        drop(store);
+
+        let reopened = JobStore::open(&path).unwrap();
+        let running = reopened.running().await.unwrap();
+        assert_eq!(running.len(), 1);
+        assert_eq!(running[0].engine_task, Some(EngineTask::new("node:42")));
     }
 }

@@ -1,9 +1,22 @@
-//! Delete by query as an engine task: started without waiting, then followed until it ends.
+//! Delete by query: as an engine task where the engine has the API, else done by moat.
 //!
 //! `POST /{index}/_delete_by_query?wait_for_completion=false` answers with the engine's task
 //! id at once; `GET /_tasks/{id}` then reports the task's progress and, once it completed, its
-//! result. The task id stays inside moat: it is in no answer to clients, only in debug logs.
+//! result. The task id goes to the job, which stores it so that a restarted moat follows the
+//! same task instead of starting a second one; it is in no answer to clients.
+//!
+//! An engine without the API (the Elasticsearch integ-test distribution lacks the reindex
+//! module) answers `no handler found`. moat then deletes through scroll and bulk
+//! (`scroll_delete`), and remembers until it stops that the API is missing, so later jobs go
+//! there at once.
+//!
+//! ```text
+//! resume? ─▶ GET /_tasks/{id} … completed     (404: refresh, then start again below)
+//! POST /_delete_by_query ─▶ task id ─▶ job store, then GET /_tasks/{id} … completed
+//!          └─ no handler found ─▶ scroll + bulk delete
+//! ```
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -11,7 +24,8 @@ use serde_json::{Value, json};
 
 use super::failure::describe;
 use super::transport::{Request, Transport};
-use crate::backend::{DeleteProgress, EngineError};
+use super::{indices, scroll_delete};
+use crate::backend::{DeleteEvent, DeleteProgress, EngineError, EngineTask};
 use crate::query::Query;
 
 /// What the delete request asks for: run as a task, go past version conflicts, and make the
@@ -28,10 +42,44 @@ const MAX_POLL_INTERVAL: Duration = Duration::from_secs(2);
 /// following it. The task itself may still finish on the engine.
 const POLL_PATIENCE: Duration = Duration::from_secs(300);
 
-/// What the server log says when the engine has no delete-by-query route, as the
-/// Elasticsearch integ-test distribution (which lacks the reindex module).
+/// What the server log says, once per job, when the engine has no delete-by-query route (as
+/// the Elasticsearch integ-test distribution, which lacks the reindex module) and moat deletes
+/// the documents itself.
 pub const NO_DELETE_BY_QUERY: &str =
-    "the engine has no _delete_by_query API (reindex module missing)";
+    "engine has no _delete_by_query API; deleting through scroll and bulk";
+
+/// Whether the engine was found to lack `_delete_by_query`, for the life of the backend: a
+/// restarted moat asks the engine again.
+#[derive(Debug, Default)]
+pub struct DeleteRoute {
+    missing: AtomicBool,
+}
+
+impl DeleteRoute {
+    fn is_missing(&self) -> bool {
+        self.missing.load(Ordering::Relaxed)
+    }
+
+    fn set_missing(&self) {
+        self.missing.store(true, Ordering::Relaxed);
+    }
+}
+
+/// What starting the deletion came to.
+enum Start {
+    /// The engine runs it as this task.
+    Task(EngineTask),
+    /// The engine has no `_delete_by_query` route.
+    NoRoute,
+}
+
+/// What following a task came to.
+enum Followed {
+    /// The task completed and deleted this many documents.
+    Done(u64),
+    /// The engine knows no such task: it neither runs it nor stored its result.
+    Gone,
+}
 
 #[derive(Deserialize)]
 struct Started {
@@ -75,48 +123,83 @@ struct Outcome {
     canceled: Option<String>,
 }
 
-/// Deletes the documents of `index` matching `query`, reporting the engine's counts to
-/// `progress` as they change; answers how many were deleted.
+/// Deletes the documents of `index` matching `query`, telling `report` the engine task it
+/// runs as and the counts as they change; answers how many were deleted.
+///
+/// With `resume`, the task is followed first; it is started again only when the engine no
+/// longer knows it (deleting twice deletes nothing more), after a refresh, so that the new
+/// deletion does not count again what the lost one deleted unseen.
 pub async fn delete_by_query(
     transport: &Transport,
+    route: &DeleteRoute,
     index: &str,
     query: &Query,
-    progress: &(dyn Fn(DeleteProgress) + Sync),
+    resume: Option<&EngineTask>,
+    report: &(dyn Fn(DeleteEvent) + Sync),
 ) -> Result<u64, EngineError> {
-    let task = start(transport, index, query).await?;
-    tracing::debug!(index, task = %task, "delete by query running on the engine");
+    if let Some(task) = resume {
+        match follow(transport, index, task, report).await? {
+            Followed::Done(deleted) => return Ok(deleted),
+            Followed::Gone => {
+                tracing::info!(index, "engine task of the job is gone; deleting again");
+                indices::refresh(transport, index).await?;
+            }
+        }
+    }
 
-    follow(transport, index, &task, progress).await
+    if !route.is_missing() {
+        match start(transport, index, query).await? {
+            Start::Task(task) => {
+                tracing::debug!(
+                    index,
+                    task = task.as_str(),
+                    "delete by query running on the engine"
+                );
+                report(DeleteEvent::Started(Some(task.clone())));
+                return match follow(transport, index, &task, report).await? {
+                    Followed::Done(deleted) => Ok(deleted),
+                    Followed::Gone => Err(EngineError::Internal(
+                        "the engine lost its delete-by-query task".into(),
+                    )),
+                };
+            }
+            Start::NoRoute => route.set_missing(),
+        }
+    }
+
+    tracing::warn!(index, "{NO_DELETE_BY_QUERY}");
+    report(DeleteEvent::Started(None));
+    let progress = |counts| report(DeleteEvent::Progress(counts));
+    scroll_delete::delete_by_query(transport, index, query, &progress).await
 }
 
-async fn start(transport: &Transport, index: &str, query: &Query) -> Result<String, EngineError> {
+async fn start(transport: &Transport, index: &str, query: &Query) -> Result<Start, EngineError> {
     let body = json!({"query": query.to_elasticsearch()});
     let call = Request::post(&[index, "_delete_by_query"]).query(START_QUERY).json(&body);
     let answer = transport.send(&call).await?;
 
     if !answer.status.is_success() && lacks_the_route(&answer.body) {
-        tracing::error!(index, "{NO_DELETE_BY_QUERY}");
-        return Err(EngineError::Rejected(NO_DELETE_BY_QUERY.to_owned()));
+        return Ok(Start::NoRoute);
     }
     let started: Started = answer.success(Some(index))?.parse()?;
-    Ok(started.task)
+    Ok(Start::Task(EngineTask::new(started.task)))
 }
 
-/// Whether an error answer says the engine has no handler for the route.
+/// Whether an error answer says the engine has no handler for the delete-by-query route.
 fn lacks_the_route(body: &[u8]) -> bool {
     let reply: Option<Value> = serde_json::from_slice(body).ok();
     let error = reply.as_ref().and_then(|reply| reply.get("error"));
     let text = error.map(describe).unwrap_or_default();
-    text.contains("no handler found")
+    text.contains("no handler found") && text.contains("_delete_by_query")
 }
 
 /// Looks at the task until it completed, with growing pauses.
 async fn follow(
     transport: &Transport,
     index: &str,
-    task: &str,
-    progress: &(dyn Fn(DeleteProgress) + Sync),
-) -> Result<u64, EngineError> {
+    task: &EngineTask,
+    report: &(dyn Fn(DeleteEvent) + Sync),
+) -> Result<Followed, EngineError> {
     let mut interval = FIRST_POLL_INTERVAL;
     let mut failing_since: Option<Instant> = None;
     let mut last = None;
@@ -126,7 +209,8 @@ async fn follow(
         interval = (interval * 2).min(MAX_POLL_INTERVAL);
 
         let reply = match look(transport, task).await {
-            Ok(reply) => reply,
+            Ok(Some(reply)) => reply,
+            Ok(None) => return Ok(Followed::Gone),
             Err(error @ (EngineError::Unavailable(_) | EngineError::Timeout(_))) => {
                 let since = *failing_since.get_or_insert_with(Instant::now);
                 if since.elapsed() >= POLL_PATIENCE {
@@ -142,19 +226,35 @@ async fn follow(
         if let Some(counts) = &reply.task.status {
             let now = DeleteProgress { total: counts.total, deleted: counts.deleted };
             if last != Some(now) {
-                progress(now);
+                report(DeleteEvent::Progress(now));
                 last = Some(now);
             }
         }
         if reply.completed {
-            return finished(reply, index, progress);
+            let progress = |counts| report(DeleteEvent::Progress(counts));
+            return finished(reply, index, &progress).map(Followed::Done);
         }
     }
 }
 
-async fn look(transport: &Transport, task: &str) -> Result<TaskReply, EngineError> {
-    let answer = transport.send(&Request::get(&["_tasks", task])).await?;
-    answer.success(None)?.parse()
+/// The task as the engine reports it, or `None` when the engine does not know it.
+async fn look(transport: &Transport, task: &EngineTask) -> Result<Option<TaskReply>, EngineError> {
+    let answer = transport.send(&Request::get(&["_tasks", task.as_str()])).await?;
+    if answer.status.as_u16() == 404 && is_unknown_task(&answer.body) {
+        return Ok(None);
+    }
+    answer.success(None)?.parse().map(Some)
+}
+
+/// Whether a 404 answer to `GET /_tasks/{id}` says the engine has no such task.
+fn is_unknown_task(body: &[u8]) -> bool {
+    let reply: Option<Value> = serde_json::from_slice(body).ok();
+    let error_type = reply
+        .as_ref()
+        .and_then(|reply| reply.get("error"))
+        .and_then(|error| error.get("type"))
+        .and_then(Value::as_str);
+    error_type == Some("resource_not_found_exception")
 }
 
 /// The result of a completed task: its deleted count, or why it failed.
@@ -197,6 +297,7 @@ fn finished(
 mod tests {
     use std::sync::Mutex;
 
+    use super::super::fake::{Fake, FakeSetup};
     use super::*;
 
     fn reply(json: Value) -> TaskReply {
@@ -253,9 +354,106 @@ mod tests {
 
     #[test]
     fn knows_an_engine_without_the_route() {
-        let body =
-            br#"{"error":"no handler found for uri [/v/_delete_by_query] and method [POST]"}"#;
-        assert!(lacks_the_route(body));
+        let body = concat!(
+            r#"{"error":"no handler found for uri [/v/_delete_by_query"#,
+            r#"?wait_for_completion=false&conflicts=proceed&refresh=true] and method [POST]"}"#
+        );
+        assert!(lacks_the_route(body.as_bytes()));
+
+        let other_route = br#"{"error":"no handler found for uri [/v/_x] and method [POST]"}"#;
+        assert!(!lacks_the_route(other_route));
         assert!(!lacks_the_route(br#"{"error":{"type":"parsing_exception","reason":"x"}}"#));
+        assert!(!lacks_the_route(b"<html>no handler found _delete_by_query</html>"));
+    }
+
+    #[test]
+    fn knows_a_task_the_engine_forgot() {
+        let gone = br#"{"error":{"root_cause":[{"type":"index_not_found_exception",
+            "reason":"no such index [.tasks]"}],"type":"resource_not_found_exception",
+            "reason":"task [abc:123] isn't running and hasn't stored its results"},"status":404}"#;
+        assert!(is_unknown_task(gone));
+
+        let missing_index = br#"{"error":{"type":"index_not_found_exception"},"status":404}"#;
+        assert!(!is_unknown_task(missing_index));
+        assert!(!is_unknown_task(b""));
+    }
+
+    fn delete_query() -> Query {
+        Query::Term(crate::query::Term::new("pet_name.keyword", "Buddy"))
+    }
+
+    /// Runs one deletion on `cluster`, answering its outcome and what it reported.
+    async fn delete(
+        cluster: &super::super::Elasticsearch,
+        resume: Option<&str>,
+    ) -> (Result<u64, EngineError>, Vec<DeleteEvent>) {
+        let seen = Mutex::new(Vec::new());
+        let resume = resume.map(EngineTask::new);
+        let report = |event| seen.lock().unwrap().push(event);
+        let query = delete_query();
+
+        let outcome = cluster.delete_by_query("v", &query, resume.as_ref(), &report).await;
+        (outcome, seen.into_inner().unwrap())
+    }
+
+    fn count(requests: &[String], wanted: &str) -> usize {
+        requests.iter().filter(|request| *request == wanted).count()
+    }
+
+    #[tokio::test]
+    async fn an_engine_without_the_route_deletes_through_scroll_and_bulk() {
+        let fake = Fake::start(FakeSetup { route: false, docs: 2500, tasks: vec![] }).await;
+        let cluster = fake.cluster();
+
+        let (outcome, seen) = delete(&cluster, None).await;
+        assert_eq!(outcome.unwrap(), 2500);
+        assert_eq!(fake.docs(), 0);
+        let counts = |deleted| DeleteEvent::Progress(DeleteProgress { total: 2500, deleted });
+        let started = DeleteEvent::Started(None);
+        assert_eq!(seen, [started, counts(0), counts(1000), counts(2000), counts(2500)]);
+
+        let requests = fake.requests();
+        assert_eq!(count(&requests, "POST /_bulk"), 3);
+        assert_eq!(count(&requests, "POST /_search/scroll"), 3);
+        assert_eq!(count(&requests, "DELETE /_search/scroll"), 1);
+        assert_eq!(requests.first().map(String::as_str), Some("POST /v/_delete_by_query"));
+        assert_eq!(requests[1], "POST /v/_refresh");
+        assert_eq!(requests.last().map(String::as_str), Some("POST /v/_refresh"));
+
+        let (outcome, _) = delete(&cluster, None).await;
+        assert_eq!(outcome.unwrap(), 0);
+        assert_eq!(count(&fake.requests(), "POST /v/_delete_by_query"), 1, "probed once only");
+    }
+
+    #[tokio::test]
+    async fn a_resumed_job_follows_its_task_and_starts_nothing() {
+        let setup = FakeSetup { route: true, docs: 0, tasks: vec![("n:1", 7)] };
+        let fake = Fake::start(setup).await;
+
+        let (outcome, seen) = delete(&fake.cluster(), Some("n:1")).await;
+        assert_eq!(outcome.unwrap(), 7);
+        assert_eq!(
+            seen.last(),
+            Some(&DeleteEvent::Progress(DeleteProgress { total: 7, deleted: 7 }))
+        );
+        assert_eq!(fake.requests(), ["GET /_tasks/n:1"]);
+    }
+
+    #[tokio::test]
+    async fn a_task_the_engine_forgot_is_started_again() {
+        let fake = Fake::start(FakeSetup { route: true, docs: 3, tasks: vec![] }).await;
+
+        let (outcome, seen) = delete(&fake.cluster(), Some("n:old")).await;
+        assert_eq!(outcome.unwrap(), 3);
+        assert_eq!(seen.first(), Some(&DeleteEvent::Started(Some(EngineTask::new("n:2")))));
+        assert_eq!(
+            fake.requests(),
+            [
+                "GET /_tasks/n:old",
+                "POST /v/_refresh",
+                "POST /v/_delete_by_query",
+                "GET /_tasks/n:2"
+            ]
+        );
     }
 }

@@ -14,15 +14,19 @@
 //! ```
 //!
 //! Each operation lives in its own module: `health`, `search`, `delete` (delete by
-//! query as an engine task), `bulk` (loading documents) and `indices` (creating, counting,
+//! query as an engine task), `scroll_delete` (delete by query done by moat where the engine
+//! lacks the API), `bulk` (loading documents) and `indices` (creating, counting,
 //! refreshing).
 
 mod bulk;
 mod delete;
 mod failure;
+#[cfg(test)]
+pub(crate) mod fake;
 mod health;
 mod indices;
 mod nodes;
+mod scroll_delete;
 mod search;
 mod transport;
 
@@ -30,8 +34,11 @@ pub use delete::NO_DELETE_BY_QUERY;
 
 use serde_json::{Map, Value};
 
+use self::delete::DeleteRoute;
 use self::transport::Transport;
-use super::{DeleteProgress, EngineError, Health, ItemOutcome, SearchRequest, SearchResponse};
+use super::{
+    DeleteEvent, EngineError, EngineTask, Health, ItemOutcome, SearchRequest, SearchResponse,
+};
 use crate::config::{ElasticsearchConfig, Origin};
 use crate::mapping::Mapping;
 use crate::query::Query;
@@ -39,6 +46,7 @@ use crate::query::Query;
 /// A connection to one cluster.
 pub struct Elasticsearch {
     transport: Transport,
+    delete_route: DeleteRoute,
 }
 
 impl Elasticsearch {
@@ -47,7 +55,8 @@ impl Elasticsearch {
         config: &ElasticsearchConfig,
         origin: &Origin,
     ) -> Result<Elasticsearch, EngineError> {
-        Ok(Elasticsearch { transport: Transport::new(config, origin)? })
+        let transport = Transport::new(config, origin)?;
+        Ok(Elasticsearch { transport, delete_route: DeleteRoute::default() })
     }
 
     /// The cluster's health, and which engine answered.
@@ -64,14 +73,17 @@ impl Elasticsearch {
         search::search(&self.transport, index, request).await
     }
 
-    /// Deletes the matching documents as an engine task, reporting its progress.
+    /// Deletes the matching documents, as an engine task where the engine has the API and
+    /// through scroll and bulk where it lacks it; `resume` is a task started before a restart.
     pub async fn delete_by_query(
         &self,
         index: &str,
         query: &Query,
-        progress: &(dyn Fn(DeleteProgress) + Sync),
+        resume: Option<&EngineTask>,
+        report: &(dyn Fn(DeleteEvent) + Sync),
     ) -> Result<u64, EngineError> {
-        delete::delete_by_query(&self.transport, index, query, progress).await
+        let route = &self.delete_route;
+        delete::delete_by_query(&self.transport, route, index, query, resume, report).await
     }
 
     /// Stores a batch of documents with one bulk request.

@@ -78,6 +78,11 @@ impl<'a> Request<'a> {
         Request::new(Method::PUT, path, Retry::Write)
     }
 
+    /// A `DELETE` of `path`, a write.
+    pub fn delete(path: &[&'a str]) -> Request<'a> {
+        Request::new(Method::DELETE, path, Retry::Write)
+    }
+
     /// Marks the request as a read, safe to send twice.
     pub fn read(mut self) -> Request<'a> {
         self.retry = Retry::Read;
