@@ -6,6 +6,8 @@
 //! answers.
 
 use std::net::SocketAddr;
+use std::future::IntoFuture;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,9 +19,13 @@ use crate::backend::{Backend, EngineError};
 use crate::config::{Config, IndexSpec};
 use crate::ingest::{self, Progress, Rejection};
 use crate::jobs::{JobStore, Jobs};
+use crate::query::{MatchAll, Query};
 
 /// The job store's file name inside the data directory.
 const JOB_STORE_FILE: &str = "jobs.sqlite3";
+
+/// How long requests in flight may still run once a stop is asked for.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// The first pause before preparing again the indices the engine could not take at start.
 const PREPARE_FIRST_RETRY: Duration = Duration::from_secs(1);
@@ -33,9 +39,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
 
-    let (backend, created) = Backend::open(&config, &data_dir)?;
+    let (backend, mut created) = Backend::open(&config, &data_dir)?;
+    created.extend(interrupted_seeds(&config, &backend, &data_dir).await?);
     let backend = Arc::new(backend);
-    prepare_indices(&config, &backend, created).await?;
+    prepare_indices(&config, &backend, created, &data_dir).await?;
 
     let store = JobStore::open(&data_dir.join(JOB_STORE_FILE))?;
     let jobs = Jobs::new(store, Arc::clone(&backend));
@@ -52,13 +59,32 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     announce(addr, &data_dir);
 
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    let (stopping, stopped) = tokio::sync::oneshot::channel();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async {
+        shutdown_signal().await;
+        let _ = stopping.send(());
+    });
+    let grace_over = async {
+        if stopped.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+
+    tokio::select! {
+        served = server.into_future() => served?,
+        () = grace_over => tracing::warn!(
+            grace_seconds = SHUTDOWN_GRACE.as_secs(),
+            "requests still in flight after the grace period; stopping anyway"
+        ),
+    }
     tracing::info!("stopped");
     Ok(())
 }
 
 /// Prints where moat listens, on standard output, for people and for scripts.
-fn announce(addr: SocketAddr, data_dir: &std::path::Path) {
+fn announce(addr: SocketAddr, data_dir: &Path) {
     println!("moat listening on http://{addr} (API docs at http://{addr}/docs)");
     tracing::info!(%addr, data_dir = %data_dir.display(), "listening");
 }
@@ -71,6 +97,7 @@ async fn prepare_indices(
     config: &Config,
     backend: &Arc<Backend>,
     mut created: Vec<String>,
+    data_dir: &Path,
 ) -> anyhow::Result<()> {
     let mut pending = Vec::new();
 
@@ -98,18 +125,18 @@ async fn prepare_indices(
 
     for name in &created {
         if let Some(index) = config.index(name) {
-            seed(backend, index).await?;
+            seed(backend, index, data_dir).await?;
         }
     }
     if !pending.is_empty() {
-        tokio::spawn(prepare_later(Arc::clone(backend), pending));
+        tokio::spawn(prepare_later(Arc::clone(backend), pending, data_dir.to_owned()));
     }
     Ok(())
 }
 
 /// Tries again, with growing pauses, to create (and seed) the indices the engine could not
 /// take at start, until every one is ready.
-async fn prepare_later(backend: Arc<Backend>, mut pending: Vec<IndexSpec>) {
+async fn prepare_later(backend: Arc<Backend>, mut pending: Vec<IndexSpec>, data_dir: PathBuf) {
     let mut pause = PREPARE_FIRST_RETRY;
 
     while !pending.is_empty() {
@@ -122,7 +149,7 @@ async fn prepare_later(backend: Arc<Backend>, mut pending: Vec<IndexSpec>) {
                 Ok(created) => {
                     tracing::info!(index = %index.name, created, "index ready");
                     if created {
-                        seed_from_task(Arc::clone(&backend), index).await;
+                        seed_from_task(Arc::clone(&backend), index, data_dir.clone()).await;
                     }
                 }
                 Err(error) => {
@@ -137,10 +164,12 @@ async fn prepare_later(backend: Arc<Backend>, mut pending: Vec<IndexSpec>) {
 
 /// Seeds an index from a background task. A load's future cannot move between threads (its
 /// progress reporter is not `Sync`), so the load runs to its end on a blocking thread.
-async fn seed_from_task(backend: Arc<Backend>, index: IndexSpec) {
+async fn seed_from_task(backend: Arc<Backend>, index: IndexSpec, data_dir: PathBuf) {
     let runtime = tokio::runtime::Handle::current();
     let name = index.name.clone();
-    let seeding = tokio::task::spawn_blocking(move || runtime.block_on(seed(&backend, &index)));
+    let seeding = tokio::task::spawn_blocking(move || {
+        runtime.block_on(seed(&backend, &index, &data_dir))
+    });
 
     let failure = match seeding.await {
         Ok(Ok(())) => return,
@@ -151,17 +180,54 @@ async fn seed_from_task(backend: Arc<Backend>, index: IndexSpec) {
 }
 
 /// Loads the seed documents of an index created just now, if it has any.
-async fn seed(backend: &Backend, index: &IndexSpec) -> anyhow::Result<()> {
+///
+/// A marker file stands in the data directory while the load runs. A start that finds one
+/// knows the previous load was cut short: it empties the index and seeds it again, so a crash
+/// during the first start never leaves a half-seeded index behind.
+async fn seed(backend: &Backend, index: &IndexSpec, data_dir: &Path) -> anyhow::Result<()> {
     let Some(seed) = index.seed.clone() else { return Ok(()) };
     let name = &index.name;
+    let marker = seed_marker(data_dir, name);
+
+    if let Some(folder) = marker.parent() {
+        std::fs::create_dir_all(folder)?;
+    }
+    std::fs::write(&marker, b"seeding\n")
+        .with_context(|| format!("cannot write {}", marker.display()))?;
+    tracing::info!(index = %name, bytes = seed.len(), "seeding the new index");
 
     let summary =
         ingest::load(backend, name, seed.as_bytes(), ingest::DEFAULT_BATCH_SIZE, &LogProgress)
             .await?;
     backend.refresh(name).await?;
+    std::fs::remove_file(&marker)?;
 
     tracing::info!(index = %name, indexed = summary.indexed, "new index seeded");
     Ok(())
+}
+
+/// Where the marker of a running seed load of `index` lies.
+fn seed_marker(data_dir: &Path, index: &str) -> PathBuf {
+    data_dir.join("seeding").join(index)
+}
+
+/// The indices whose seed load was cut short, emptied so they can be seeded again.
+async fn interrupted_seeds(
+    config: &Config,
+    backend: &Backend,
+    data_dir: &Path,
+) -> anyhow::Result<Vec<String>> {
+    let mut interrupted = Vec::new();
+
+    for index in &config.indices {
+        if index.seed.is_none() || !seed_marker(data_dir, &index.name).exists() {
+            continue;
+        }
+        tracing::warn!(index = %index.name, "seeding was cut short last time; seeding again");
+        backend.delete_by_query(&index.name, Query::MatchAll(MatchAll)).await?;
+        interrupted.push(index.name.clone());
+    }
+    Ok(interrupted)
 }
 
 /// Reports seed rejections in the log.

@@ -106,3 +106,44 @@ fn unknown_paths_jobs_and_methods_are_problems_too() {
     assert_problem(&server.get("/tasks/not-a-job"), 404);
     assert_problem(&server.get("/search"), 405);
 }
+
+#[test]
+fn a_key_given_twice_is_400_and_nothing_is_deleted() {
+    let setup = Setup::vet_visits(&Engine::Embedded);
+    setup.ingest_original();
+    let server = setup.serve();
+    let body = br#"{"term": "Buddy", "term": "Rocky"}"#.to_vec();
+
+    let answer = server.post_raw("/delete-by-query", Some("application/json"), body);
+
+    assert_problem(&answer, 400);
+    assert!(answer.json["detail"].as_str().unwrap().contains("`term` appears twice"));
+    let still_there = server.post("/search-owner", &json!({"term": "Rachel Green"}));
+    assert_eq!(still_there.json["total"], 1);
+}
+
+#[test]
+fn a_flood_of_unknown_fields_gets_a_short_answer() {
+    let setup = Setup::vet_visits(&Engine::Embedded);
+    let server = setup.serve();
+    let mut body = serde_json::Map::new();
+    for number in 0..5000 {
+        body.insert(format!("field{number}"), json!(number));
+    }
+
+    let answer = server.post("/search", &Value::Object(body));
+
+    assert_problem(&answer, 422);
+    assert_eq!(fields(&answer).len(), 20);
+    assert!(answer.json["detail"].as_str().unwrap().starts_with("5001 parameters are invalid"));
+    assert!(answer.body.len() < 4096, "{} bytes", answer.body.len());
+}
+
+#[test]
+fn a_job_id_that_is_not_utf8_is_404() {
+    let setup = Setup::vet_visits(&Engine::Embedded);
+    let server = setup.serve();
+
+    assert_problem(&server.get("/tasks/%FF%FE"), 404);
+    assert_problem(&server.get("/tasks/..%2F..%2Fjobs.sqlite3"), 404);
+}

@@ -22,7 +22,7 @@ impl FromRequest<AppState> for JsonObject {
 
         let limit = state.max_body_bytes;
         let bytes = read_limited(request.into_body(), limit).await?;
-        let value: Value = serde_json::from_slice(&bytes)
+        let value = super::json::parse(&bytes)
             .map_err(|error| ApiError::MalformedJson(error.to_string()))?;
 
         match value {

@@ -14,6 +14,9 @@ use serde_json::json;
 
 use crate::backend::EngineError;
 
+/// The most field problems one answer lists, so a huge body cannot make a huger answer.
+const MAX_LISTED_PROBLEMS: usize = 20;
+
 /// How long clients are asked to wait before retrying when the engine is unavailable.
 const RETRY_AFTER_SECONDS: &str = "5";
 
@@ -46,11 +49,14 @@ pub enum ApiError {
     #[error("the body is larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
     /// Parameters are missing, unknown or invalid (422).
-    #[error("{} parameter(s) are invalid", .0.len())]
+    #[error("{}", invalid_detail(.0.len()))]
     Invalid(Vec<FieldProblem>),
     /// No such endpoint or job (404).
     #[error("{0}")]
     NotFound(String),
+    /// The request took longer than moat allows (408).
+    #[error("the request was not completed in time")]
+    RequestTimeout,
     /// The endpoint exists with another method (405).
     #[error("this endpoint does not accept this method")]
     MethodNotAllowed,
@@ -95,6 +101,7 @@ impl ApiError {
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Engine(_, EngineKind::BadGateway) => StatusCode::BAD_GATEWAY,
             ApiError::Engine(_, EngineKind::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Engine(_, EngineKind::Timeout) => StatusCode::GATEWAY_TIMEOUT,
@@ -111,6 +118,7 @@ impl ApiError {
             ApiError::Invalid(_) => "invalid-parameters",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::RequestTimeout => "request-timeout",
             ApiError::Engine(_, EngineKind::BadGateway) => "engine-error",
             ApiError::Engine(_, EngineKind::Unavailable) => "engine-unavailable",
             ApiError::Engine(_, EngineKind::Timeout) => "engine-timeout",
@@ -126,6 +134,7 @@ impl ApiError {
             ApiError::Invalid(_) => "Invalid parameters",
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed => "Method not allowed",
+            ApiError::RequestTimeout => "Request timeout",
             ApiError::Engine(_, EngineKind::BadGateway) => "Search engine error",
             ApiError::Engine(_, EngineKind::Unavailable) => "Search engine unavailable",
             ApiError::Engine(_, EngineKind::Timeout) => "Search engine timeout",
@@ -183,6 +192,16 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
     problem_response(&error, &request_id)
 }
 
+fn invalid_detail(count: usize) -> String {
+    match count {
+        1 => "1 parameter is invalid".to_owned(),
+        count if count > MAX_LISTED_PROBLEMS => {
+            format!("{count} parameters are invalid; the first {MAX_LISTED_PROBLEMS} are listed")
+        }
+        count => format!("{count} parameters are invalid"),
+    }
+}
+
 fn problem_response(error: &ApiError, request_id: &str) -> Response {
     let status = error.status();
     let mut body = json!({
@@ -193,7 +212,8 @@ fn problem_response(error: &ApiError, request_id: &str) -> Response {
         "request_id": request_id,
     });
     if let ApiError::Invalid(problems) = error {
-        body["errors"] = json!(problems);
+        let listed = &problems[..problems.len().min(MAX_LISTED_PROBLEMS)];
+        body["errors"] = json!(listed);
     }
 
     let mut response = (status, body.to_string()).into_response();

@@ -5,9 +5,11 @@
 //! copied onto the response, and the rendering of problems.
 
 mod body;
+mod deadline;
 mod docs;
 pub mod endpoints;
 mod error;
+mod json;
 mod params;
 mod trace;
 
@@ -42,7 +44,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
     let mut router = Router::new();
 
     for endpoint in &config.endpoints {
-        router = router.route(&endpoint.path, endpoints::method_router(endpoint));
+        router = router.route(&endpoint.path, endpoints::method_router(config, endpoint));
     }
 
     router
@@ -54,6 +56,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
                 .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace::layer())
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(middleware::from_fn(error::render_problems)),
+                .layer(middleware::from_fn(error::render_problems))
+                .layer(middleware::from_fn(deadline::enforce)),
         )
 }

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::error::{ApiError, FieldProblem};
+use crate::mapping::{FieldType, FieldValue};
 
 /// The parameters of one request, being checked.
 pub struct Params {
@@ -45,6 +46,37 @@ impl Params {
             return None;
         }
         Some(text.to_owned())
+    }
+
+    /// A required exact value for a field of `field_type`: a string for text and keyword
+    /// fields; for numbers, dates and booleans also a JSON number or boolean, checked against
+    /// the field's type so a value the engine would refuse is refused here.
+    pub fn required_value(
+        &mut self,
+        name: &str,
+        field_type: FieldType,
+        max_chars: usize,
+    ) -> Option<Value> {
+        if matches!(field_type, FieldType::Text | FieldType::Keyword) {
+            return self.required_text(name, max_chars).map(Value::String);
+        }
+        let Some(value) = self.values.get(name).cloned() else {
+            self.problem(name, "is required");
+            return None;
+        };
+
+        let fits = match &value {
+            Value::String(text) if text.chars().count() > max_chars => false,
+            Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+                FieldValue::read_one(name, field_type, &value).is_ok()
+            }
+            _ => false,
+        };
+        if !fits {
+            self.problem(name, &format!("must be a valid {} value", field_type.name()));
+            return None;
+        }
+        Some(value)
     }
 
     /// An optional integer in `min..=max`, `default` when absent.

@@ -51,7 +51,7 @@ pub struct LogResponse;
 
 impl<B> OnResponse<B> for LogResponse {
     fn on_response(self, response: &Response<B>, latency: Duration, _span: &Span) {
-        let latency_ms = latency.as_secs_f64() * 1000.0;
+        let latency_ms = (latency.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
         tracing::info!(status = response.status().as_u16(), latency_ms, "response sent");
     }
 }

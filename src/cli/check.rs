@@ -27,10 +27,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
                 config::Origin::File(path) => path.display().to_string(),
                 config::Origin::Bundled => config::BUNDLED_NAME.to_owned(),
             };
+            let (indices, endpoints) = (config.indices.len(), config.endpoints.len());
             println!(
-                "{name}: ok ({} indices, {} endpoints)",
-                config.indices.len(),
-                config.endpoints.len()
+                "{name}: ok ({indices} {}, {endpoints} {})",
+                if indices == 1 { "index" } else { "indices" },
+                if endpoints == 1 { "endpoint" } else { "endpoints" },
             );
             ExitCode::SUCCESS
         }

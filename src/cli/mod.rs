@@ -5,6 +5,7 @@ mod ingest;
 mod openapi;
 mod serve;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -87,10 +88,16 @@ impl Cli {
     }
 }
 
-/// Sets up logging to standard error.
+/// Sets up logging to standard error, with colours only on a terminal.
 pub fn init_logging(options: &LogOptions) {
-    let filter = EnvFilter::try_new(&options.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = EnvFilter::try_new(&options.log).unwrap_or_else(|error| {
+        eprintln!("moat: ignoring the log filter `{}` ({error}); logging at info", options.log);
+        EnvFilter::new("info")
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
 
     match options.log_format {
         LogFormat::Text => builder.init(),

@@ -27,7 +27,7 @@ pub fn search(config: &Config, endpoint: &SearchEndpoint) -> Value {
                 "type": "string",
                 "minLength": 1,
                 "maxLength": text.max_chars,
-                "description": format!("Searched as a phrase in `{}`.", text.field),
+                "description": "Searched as a phrase: its words, next to each other, in order.",
             },
             "size": {
                 "type": "integer",
@@ -57,21 +57,29 @@ pub fn search(config: &Config, endpoint: &SearchEndpoint) -> Value {
     operation("search", endpoint.description.as_deref(), Some(body), responses)
 }
 
-/// `delete-by-query`: the exact value parameter.
-pub fn delete_by_query(endpoint: &DeleteByQueryEndpoint) -> Value {
+/// `delete-by-query`: the exact value parameter, typed as its field.
+pub fn delete_by_query(config: &Config, endpoint: &DeleteByQueryEndpoint) -> Value {
     let term = &endpoint.term;
+    let field_type = config
+        .index(&endpoint.index)
+        .and_then(|index| index.mapping.field(&term.field))
+        .map(|field| field.field_type);
+
+    let mut value = match field_type {
+        Some(FieldType::Integer | FieldType::Long) => json!({"type": ["integer", "string"]}),
+        Some(FieldType::Float | FieldType::Double) => json!({"type": ["number", "string"]}),
+        Some(FieldType::Boolean) => json!({"type": ["boolean", "string"]}),
+        Some(FieldType::Date) => json!({"type": ["string", "integer"]}),
+        _ => json!({"type": "string", "minLength": 1}),
+    };
+    value["maxLength"] = json!(term.max_chars);
+    value["description"] = json!("Documents whose field equals this value are deleted.");
+
     let body = json!({
         "type": "object",
         "additionalProperties": false,
         "required": [&term.param],
-        "properties": {
-            &term.param: {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": term.max_chars,
-                "description": format!("Documents whose `{}` equals this are deleted.", term.field),
-            },
-        },
+        "properties": {&term.param: value},
     });
 
     let mut responses = problems(&["400", "413", "415", "422"]);

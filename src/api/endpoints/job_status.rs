@@ -1,6 +1,7 @@
 //! `job-status`: the state of a background job.
 
 use axum::Json;
+use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{RawPathParams, State};
 use serde::Serialize;
 
@@ -51,8 +52,9 @@ pub async fn job_status(jobs: &Jobs, task_id: &str) -> Result<JobResponse, ApiEr
 /// `GET` handler.
 pub async fn handle(
     State(state): State<AppState>,
-    params: RawPathParams,
+    params: Result<RawPathParams, RawPathParamsRejection>,
 ) -> Result<Json<JobResponse>, ApiError> {
+    let params = params.map_err(|_| ApiError::NotFound("no job has this id".to_owned()))?;
     let task_id = params
         .iter()
         .find(|(name, _)| *name == "task_id")

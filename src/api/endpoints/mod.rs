@@ -12,12 +12,11 @@ use axum::routing::{MethodRouter, get, post};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::config::{EndpointConfig, EndpointKind};
+use crate::config::{Config, EndpointConfig, EndpointKind};
+use crate::mapping::FieldType;
 
-/// The method router serving `endpoint`.
-pub fn method_router(endpoint: &EndpointConfig) -> MethodRouter<AppState> {
-    let path: Arc<str> = Arc::from(endpoint.path.as_str());
-
+/// The method router serving `endpoint` of `config`.
+pub fn method_router(config: &Config, endpoint: &EndpointConfig) -> MethodRouter<AppState> {
     let router = match &endpoint.kind {
         EndpointKind::Ping(_) => get(ping::handle),
         EndpointKind::Search(search) => {
@@ -25,10 +24,16 @@ pub fn method_router(endpoint: &EndpointConfig) -> MethodRouter<AppState> {
             post(move |state, body| search::handle(state, Arc::clone(&search), body))
         }
         EndpointKind::DeleteByQuery(delete) => {
-            let delete = Arc::new(delete.clone());
-            post(move |state, body| {
-                delete_by_query::handle(state, Arc::clone(&path), Arc::clone(&delete), body)
-            })
+            let field_type = config
+                .index(&delete.index)
+                .and_then(|index| index.mapping.field(&delete.term.field))
+                .map_or(FieldType::Keyword, |field| field.field_type);
+            let declared = Arc::new(delete_by_query::Declared {
+                path: endpoint.path.clone(),
+                endpoint: delete.clone(),
+                field_type,
+            });
+            post(move |state, body| delete_by_query::handle(state, Arc::clone(&declared), body))
         }
         EndpointKind::JobStatus(_) => get(job_status::handle),
     };
