@@ -19,7 +19,9 @@ use serde_json::Value;
 
 /// The real data set of the original example.
 pub fn shared_data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(name)
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(name);
+    assert!(path.exists(), "{} is missing: the tests read ../shared beside the repo", path.display());
+    path
 }
 
 /// The `moat` binary under test.
