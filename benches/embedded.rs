@@ -89,6 +89,10 @@ mappings = '''{"properties": {
   "owner_name": {"type": "text", "fields": {"keyword": {"type": "keyword"}}},
   "visit_details": {"type": "text"}
 }}'''
+
+[[endpoints]]
+kind = "ping"
+path = "/ping"
 "#;
     load_text(text, Origin::File(dir.join("bench.toml"))).expect("the bench config is valid")
 }

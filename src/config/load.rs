@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use toml::{Table, Value};
 
 use super::bundled;
+use super::index_name;
 use super::locate::Layout;
 use super::model::{
     BackendConfig, DeleteByQueryEndpoint, EndpointConfig, EndpointKind, IndexConfig,
@@ -89,7 +90,7 @@ pub fn load_text(text: &str, origin: Origin) -> Result<Config, ConfigError> {
         Ok(table) => table,
         Err(error) => {
             let place = error.span().map(|span| reader.layout.line_column(span.start));
-            reader.push(place, None, error.message().trim().to_owned());
+            reader.push(place, None, syntax_message(&error, text));
             return Err(ConfigError::Invalid(reader.problems));
         }
     };
@@ -100,7 +101,24 @@ pub fn load_text(text: &str, origin: Origin) -> Result<Config, ConfigError> {
     }
     match config {
         Some(config) if reader.problems.is_empty() => Ok(config),
-        _ => Err(ConfigError::Invalid(reader.problems)),
+        _ => {
+            let mut problems = reader.problems;
+            problems.sort_by_key(|problem| problem.line_column);
+            Err(ConfigError::Invalid(problems))
+        }
+    }
+}
+
+/// The message of a TOML syntax error, naming the key when the error is a duplicate key
+/// (the parser's message does not, but its span covers the key).
+fn syntax_message(error: &toml::de::Error, text: &str) -> String {
+    let message = error.message().trim();
+    let key = error.span().and_then(|span| text.get(span)).map(str::trim);
+    match key {
+        Some(key) if message == "duplicate key" && !key.is_empty() && !key.contains('\n') => {
+            format!("duplicate key `{key}`")
+        }
+        _ => message.to_owned(),
     }
 }
 
@@ -120,10 +138,11 @@ impl Reader<'_> {
         self.unusable_indices.iter().any(|unusable| unusable == name)
     }
 
-    /// Records a problem at `path`.
+    /// Records a problem at `path`; the empty path stands for the whole file.
     pub(super) fn problem(&mut self, path: &KeyPath, message: impl Into<String>) {
         let place = self.layout.find(path);
-        self.push(place, Some(path.to_string()), message.into());
+        let at = (!path.0.is_empty()).then(|| path.to_string());
+        self.push(place, at, message.into());
     }
 
     fn push(&mut self, place: Option<(usize, usize)>, at: Option<String>, message: String) {
@@ -134,14 +153,14 @@ impl Reader<'_> {
     fn read(&mut self, mut table: Table) -> Option<Config> {
         let root = KeyPath::default();
         let server = match table.remove("server") {
-            Some(value) => self.typed(value, &root.key("server")),
+            Some(value) => self.server(value, &root.key("server")),
             None => Some(ServerConfig::default()),
         };
         let backend = match table.remove("backend") {
             Some(value) => self.typed(value, &root.key("backend")),
             None => {
-                self.problem(&root, "missing `[backend]`; for a local index write \
-                                     `[backend]` with `kind = \"embedded\"`");
+                let example = "for a local index write `[backend]` with `kind = \"embedded\"`";
+                self.problem(&root, format!("missing `[backend]`; {example}"));
                 None
             }
         };
@@ -164,12 +183,33 @@ impl Reader<'_> {
         })
     }
 
+    /// `[server]`, with a `data_dir` the file gives read from the file's folder.
+    fn server(&mut self, value: Value, at: &KeyPath) -> Option<ServerConfig> {
+        let gives_data_dir = value.get("data_dir").is_some();
+        let mut server: ServerConfig = self.typed(value, at)?;
+
+        if gives_data_dir && server.data_dir.as_os_str().is_empty() {
+            self.problem(&at.key("data_dir"), "must not be empty; write \".\" for this folder");
+        }
+        if server.max_body_bytes == 0 {
+            self.problem(&at.key("max_body_bytes"), "must be 1 or more");
+        }
+        if let Origin::File(config) = &self.origin
+            && gives_data_dir
+            && server.data_dir.is_relative()
+        {
+            let base = config.parent().unwrap_or_else(|| Path::new(""));
+            server.data_dir = base.join(&server.data_dir);
+        }
+        Some(server)
+    }
+
     fn typed<T: DeserializeOwned>(&mut self, value: Value, path: &KeyPath) -> Option<T> {
-        match value.try_into::<T>() {
+        match value.clone().try_into::<T>() {
             Ok(typed) => Some(typed),
             Err(error) => {
                 let message = error.message().trim().to_owned();
-                let at = named_key(&message).map_or_else(|| path.clone(), |key| path.key(key));
+                let at = error_place(&error, &value, path, &message);
                 self.problem(&at, message);
                 None
             }
@@ -186,12 +226,17 @@ impl Reader<'_> {
         let mut indices = Vec::new();
         for (name, value) in table {
             let at = path.key(&name);
+            let name_problem = index_name::problem(&name);
+            if let Some(problem) = &name_problem {
+                self.problem(&at, problem.clone());
+            }
+
             let spec = self
                 .typed::<IndexConfig>(value, &at)
                 .and_then(|index| self.index_spec(name.clone(), index, &at));
             match spec {
-                Some(spec) => indices.push(spec),
-                None => self.unusable_indices.push(name),
+                Some(spec) if name_problem.is_none() => indices.push(spec),
+                _ => self.unusable_indices.push(name),
             }
         }
         indices
@@ -236,9 +281,9 @@ impl Reader<'_> {
 
     fn read_relative(&mut self, file: &Path, at: &KeyPath) -> Option<String> {
         let found = match &self.origin {
-            Origin::Bundled => bundled::file(file).map(str::to_owned).ok_or_else(|| {
-                format!("the bundled config has no file {}", file.display())
-            }),
+            Origin::Bundled => bundled::file(file)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("the bundled config has no file {}", file.display())),
             Origin::File(config) => {
                 let base = config.parent().unwrap_or_else(|| Path::new("."));
                 let full = base.join(file);
@@ -250,11 +295,18 @@ impl Reader<'_> {
     }
 
     fn endpoints(&mut self, value: Option<Value>, path: &KeyPath) -> Vec<EndpointConfig> {
-        let Some(value) = value else { return Vec::new() };
+        let none_declared = "no endpoint is declared; declare at least one `[[endpoints]]`";
+        let Some(value) = value else {
+            self.problem(&KeyPath::default(), none_declared);
+            return Vec::new();
+        };
         let Value::Array(entries) = value else {
             self.problem(path, "`endpoints` must be an array of `[[endpoints]]` tables");
             return Vec::new();
         };
+        if entries.is_empty() {
+            self.problem(path, none_declared);
+        }
 
         let mut endpoints = Vec::new();
         for (position, entry) in entries.into_iter().enumerate() {
@@ -285,8 +337,10 @@ impl Reader<'_> {
             }
             "job-status" => EndpointKind::JobStatus(self.typed::<JobStatusEndpoint>(rest, at)?),
             other => {
-                let message =
-                    format!("unknown endpoint kind `{other}`; expected one of {}", EndpointKind::NAMES);
+                let message = format!(
+                    "unknown endpoint kind `{other}`; expected one of {}",
+                    EndpointKind::NAMES
+                );
                 self.problem(&at.key("kind"), message);
                 return None;
             }
@@ -309,10 +363,83 @@ impl Reader<'_> {
     }
 }
 
+/// Where a typed read of `value` (found at `path`) failed: the keys the error passed
+/// through, as far as they lead through tables, then the key its message names.
+///
+/// The TOML error keeps its keys private but shows them as a last line "in `a.b`"; array
+/// positions are not among them, so the place stops at the first array.
+fn error_place(error: &toml::de::Error, value: &Value, path: &KeyPath, message: &str) -> KeyPath {
+    let shown = error.to_string();
+    let keys = shown
+        .lines()
+        .rev()
+        .find_map(|line| line.strip_prefix("in `")?.strip_suffix('`'))
+        .map(|keys| keys.split('.').collect::<Vec<_>>())
+        .unwrap_or_default();
+
+    let mut at = path.clone();
+    let mut current = value;
+    for key in keys {
+        let Some(next) = current.as_table().and_then(|table| table.get(key)) else {
+            return at;
+        };
+        at = at.key(key);
+        if next.is_array() {
+            return at;
+        }
+        current = next;
+    }
+    named_key(message).map_or(at.clone(), |key| at.key(key))
+}
+
 /// The key a serde message names, as in "unknown field `x`" or "missing field `x`".
 fn named_key(message: &str) -> Option<&str> {
     let start = message.find('`')? + 1;
     let end = start + message[start..].find('`')?;
-    let is_about_key = message.starts_with("unknown field") || message.starts_with("missing field");
+    let is_about_key = ["unknown field", "missing field"].iter().any(|at| message.starts_with(at));
     is_about_key.then(|| &message[start..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REST: &str = r#"
+[backend]
+kind = "embedded"
+
+[[endpoints]]
+kind = "ping"
+path = "/ping"
+"#;
+
+    fn data_dir(server: &str, origin: Origin) -> PathBuf {
+        let text = format!("{server}\n{REST}");
+        load_text(&text, origin).expect("the config is valid").server.data_dir
+    }
+
+    #[test]
+    fn a_relative_data_dir_is_read_from_the_config_folder() {
+        let file = || Origin::File(PathBuf::from("deploy/moat.toml"));
+        let given = "[server]\ndata_dir = \"data\"";
+
+        assert_eq!(data_dir(given, file()), Path::new("deploy/data"));
+        assert_eq!(data_dir("[server]\ndata_dir = \"/srv/moat\"", file()), Path::new("/srv/moat"));
+        assert_eq!(data_dir(given, Origin::File("moat.toml".into())), Path::new("data"));
+        assert_eq!(data_dir(given, Origin::Bundled), Path::new("data"));
+        assert_eq!(data_dir("", file()), Path::new("moat-data"));
+        let other_keys = "[server]\naddr = \"127.0.0.1:9000\"";
+        assert_eq!(data_dir(other_keys, file()), Path::new("moat-data"));
+    }
+
+    #[test]
+    fn a_type_error_points_at_its_key() {
+        let text = format!("[server]\nmax_body_bytes = \"big\"\n{REST}");
+        let problems = load_text(&text, Origin::File("moat.toml".into())).unwrap_err().problems();
+
+        assert_eq!(
+            problems,
+            ["moat.toml:2:18: server.max_body_bytes: invalid type: string \"big\", expected usize"]
+        );
+    }
 }

@@ -29,14 +29,17 @@
 //! ```
 
 mod bundled;
+mod index_name;
 mod load;
 mod locate;
 mod model;
 mod problem;
+mod route;
 mod secret;
 mod validate;
 
 pub use bundled::BUNDLED_NAME;
+pub use index_name::MAX_INDEX_NAME_BYTES;
 pub use load::{Config, IndexSpec, Origin, load, load_bundled, load_text};
 pub use model::{
     AuthConfig, BackendConfig, Credentials, DeleteByQueryEndpoint, ElasticsearchConfig,
@@ -44,5 +47,6 @@ pub use model::{
     ServerConfig, SizeLimits, TermParam, TextParam, TlsConfig,
 };
 pub use problem::{ConfigError, Problem};
+pub use route::{DOCS_PATH, OPENAPI_PATH};
 pub use secret::{Secret, Unresolved};
 pub(crate) use validate::check_node_url;

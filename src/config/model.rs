@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
 
 use super::load::Origin;
 use super::secret::Secret;
@@ -12,9 +13,13 @@ use super::secret::Secret;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {
-    /// The address to listen on.
+    /// The address to listen on: an IP address and a port (host names are not resolved).
+    #[serde(deserialize_with = "socket_addr")]
     pub addr: SocketAddr,
-    /// Where the embedded indices and the job records live, relative to the working directory.
+    /// Where the embedded indices and the job records live. A relative `data_dir` given in a
+    /// config file is read from the file's folder, like `mappings_file`; the default
+    /// (`moat-data`), the bundled config's and `--data-dir`'s are read from the working
+    /// directory.
     pub data_dir: PathBuf,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
@@ -285,6 +290,18 @@ pub struct JobStatusEndpoint {
     /// A sentence for the API docs.
     #[serde(default)]
     pub description: Option<String>,
+}
+
+/// Reads a listen address, saying what form it takes when it is not one.
+fn socket_addr<'de, D: Deserializer<'de>>(deserializer: D) -> Result<SocketAddr, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.parse().map_err(|_| {
+        let example = ServerConfig::DEFAULT_ADDR;
+        D::Error::custom(format!(
+            "the address must be an IP address and port such as {example}, not `{text}` \
+             (host names are not resolved)"
+        ))
+    })
 }
 
 fn default_term_param() -> String {

@@ -1,8 +1,8 @@
 //! Checks that hold across sections: endpoints name declared indices and fitting fields,
-//! paths are unique, limits make sense, and the backend's nodes, credentials and certificates
-//! are usable.
+//! paths are well formed and unique, parameters and limits make sense, and the backend's
+//! nodes, credentials and certificates are usable.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use super::load::{Config, Reader};
 use super::model::{
@@ -10,14 +10,18 @@ use super::model::{
     SearchEndpoint,
 };
 use super::problem::KeyPath;
+use super::route::{self, Route};
 use super::secret::Secret;
 use crate::mapping::FieldType;
 
-/// Paths moat serves itself, which no endpoint may take.
-const RESERVED_PATHS: [&str; 3] = ["/openapi.json", "/docs", "/docs/"];
-
 /// The largest page size an operator may allow.
 pub const MAX_PAGE_SIZE: u64 = 10_000;
+
+/// The parameter every search endpoint takes for its page size.
+const SIZE_PARAM: &str = "size";
+
+/// The parameter a job-status path must hold.
+const TASK_ID_PARAM: &str = "task_id";
 
 /// Records every cross-section problem of `config`.
 pub(super) fn check(config: &Config, reader: &mut Reader<'_>) {
@@ -25,18 +29,20 @@ pub(super) fn check(config: &Config, reader: &mut Reader<'_>) {
         check_cluster(config, cluster, reader);
     }
 
-    let mut seen = HashSet::new();
+    let mut routes = Routes::default();
 
     for (position, endpoint) in config.endpoints.iter().enumerate() {
         let at = KeyPath::default().key("endpoints").index(position);
-        check_path(&endpoint.path, &at.key("path"), &mut seen, reader);
+        let route = routes.add(&endpoint.path, &at, reader);
 
         match &endpoint.kind {
             EndpointKind::Ping(_) => {}
             EndpointKind::Search(search) => check_search(config, search, &at, reader),
             EndpointKind::DeleteByQuery(delete) => check_delete(config, delete, &at, reader),
             EndpointKind::JobStatus(_) => {
-                if !endpoint.path.contains("{task_id}") {
+                let has_task_id = route
+                    .is_none_or(|route| route.params.iter().any(|param| param == TASK_ID_PARAM));
+                if !has_task_id {
                     reader.problem(
                         &at.key("path"),
                         "a job-status path must hold `{task_id}`, as in `/tasks/{task_id}`",
@@ -47,30 +53,88 @@ pub(super) fn check(config: &Config, reader: &mut Reader<'_>) {
     }
 }
 
-fn check_path(path: &str, at: &KeyPath, seen: &mut HashSet<String>, reader: &mut Reader<'_>) {
-    if !path.starts_with('/') {
-        reader.problem(at, format!("`{path}` must start with `/`"));
-    } else if RESERVED_PATHS.contains(&path) {
-        reader.problem(at, format!("`{path}` is served by moat itself; choose another path"));
-    } else if !seen.insert(path.to_owned()) {
-        reader.problem(at, format!("another endpoint already uses `{path}`"));
+/// The endpoint routes seen so far, to find two endpoints answering the same requests.
+#[derive(Default)]
+struct Routes {
+    /// The path and key path of the endpoint that took each normalized route.
+    taken: HashMap<String, (String, KeyPath)>,
+}
+
+impl Routes {
+    /// Checks the path at `at` and takes its route; none when the path has a problem.
+    fn add(&mut self, path: &str, at: &KeyPath, reader: &mut Reader<'_>) -> Option<Route> {
+        let path_at = at.key("path");
+        let route = match route::parse(path) {
+            Ok(route) => route,
+            Err(problem) => {
+                reader.problem(&path_at, problem);
+                return None;
+            }
+        };
+
+        if let Some((earlier_path, earlier)) = self.taken.get(&route.normalized) {
+            let message = if earlier_path == path {
+                format!("{earlier} already uses `{path}`")
+            } else {
+                format!("`{path}` answers the same requests as `{earlier_path}` of {earlier}")
+            };
+            reader.problem(&path_at, message);
+            return None;
+        }
+        self.taken.insert(route.normalized.clone(), (path.to_owned(), at.clone()));
+        Some(route)
+    }
+}
+
+/// Checks a parameter name clients send: `[A-Za-z_][A-Za-z0-9_]*`.
+fn check_param(param: &str, at: &KeyPath, reader: &mut Reader<'_>) {
+    if param.is_empty() {
+        reader.problem(at, "a parameter name must not be empty");
+    } else if !route::is_param_name(param) {
+        reader.problem(
+            at,
+            format!(
+                "`{param}` is not a parameter name; use letters, digits and `_`, not starting \
+                 with a digit"
+            ),
+        );
     }
 }
 
 fn check_search(config: &Config, search: &SearchEndpoint, at: &KeyPath, reader: &mut Reader<'_>) {
+    let text_at = at.key("text");
+    check_param(&search.text.param, &text_at.key("param"), reader);
+    if search.text.param == SIZE_PARAM {
+        let message = format!("`{SIZE_PARAM}` is the page size parameter; choose another name");
+        reader.problem(&text_at.key("param"), message);
+    }
+    if search.text.max_chars == 0 {
+        reader.problem(&text_at.key("max_chars"), "must be 1 or more");
+    }
+    if search.source.is_empty() {
+        reader.problem(&at.key("source"), "list at least one field for each hit to return");
+    }
+
+    let size = search.size;
+    if size.max == 0 || size.max > MAX_PAGE_SIZE {
+        reader.problem(&at.key("size").key("max"), format!("must be 1..={MAX_PAGE_SIZE}"));
+    }
+    if size.default == 0 || size.default > size.max {
+        reader.problem(&at.key("size").key("default"), "must be 1 or more and at most `max`");
+    }
+
     let Some(index) = known_index(config, &search.index, &at.key("index"), reader) else {
         return;
     };
 
     match index.mapping.field(&search.text.field) {
-        None => {
-            unknown_field(reader, &at.key("text").key("field"), &search.index, &search.text.field);
-        }
+        None => unknown_field(reader, &text_at.key("field"), &search.index, &search.text.field),
         Some(field) if field.field_type != FieldType::Text => reader.problem(
-            &at.key("text").key("field"),
+            &text_at.key("field"),
             format!(
-                "`{}` is a {} field; phrase search needs a text field",
+                "`{}` is {} {} field; phrase search needs a text field",
                 field.path,
+                field.field_type.article(),
                 field.field_type.name()
             ),
         ),
@@ -83,17 +147,6 @@ fn check_search(config: &Config, search: &SearchEndpoint, at: &KeyPath, reader: 
             unknown_field(reader, &at.key("source").index(position), &search.index, path);
         }
     }
-
-    let size = search.size;
-    if size.max == 0 || size.max > MAX_PAGE_SIZE {
-        reader.problem(&at.key("size").key("max"), format!("must be 1..={MAX_PAGE_SIZE}"));
-    }
-    if size.default == 0 || size.default > size.max {
-        reader.problem(&at.key("size").key("default"), "must be 1 or more and at most `max`");
-    }
-    if search.text.max_chars == 0 {
-        reader.problem(&at.key("text").key("max_chars"), "must be 1 or more");
-    }
 }
 
 fn check_delete(
@@ -102,10 +155,16 @@ fn check_delete(
     at: &KeyPath,
     reader: &mut Reader<'_>,
 ) {
+    let term_at = at.key("term");
+    check_param(&delete.term.param, &term_at.key("param"), reader);
+    if delete.term.max_chars == 0 {
+        reader.problem(&term_at.key("max_chars"), "must be 1 or more");
+    }
+
     let Some(index) = known_index(config, &delete.index, &at.key("index"), reader) else {
         return;
     };
-    let field_at = at.key("term").key("field");
+    let field_at = term_at.key("field");
 
     match index.mapping.field(&delete.term.field) {
         None => unknown_field(reader, &field_at, &delete.index, &delete.term.field),
@@ -169,10 +228,7 @@ fn check_cluster(config: &Config, cluster: &ElasticsearchConfig, reader: &mut Re
             Err(error) => reader.problem(&at, format!("cannot read {}: {error}", path.display())),
             Ok(pem) => match reqwest::Certificate::from_pem_bundle(&pem) {
                 Ok(certificates) if !certificates.is_empty() => {}
-                _ => reader.problem(
-                    &at,
-                    format!("{} holds no PEM certificate", path.display()),
-                ),
+                _ => reader.problem(&at, format!("{} holds no PEM certificate", path.display())),
             },
         }
     }
@@ -181,8 +237,8 @@ fn check_cluster(config: &Config, cluster: &ElasticsearchConfig, reader: &mut Re
 /// Checks one node URL: `http` or `https`, a host, and nothing that would leak into logs or
 /// change requests (credentials, a query, a fragment).
 pub(crate) fn check_node_url(node: &str) -> Result<reqwest::Url, String> {
-    let url = reqwest::Url::parse(node)
-        .map_err(|error| format!("`{node}` is not a URL: {error}"))?;
+    let url =
+        reqwest::Url::parse(node).map_err(|error| format!("`{node}` is not a URL: {error}"))?;
 
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("`{node}` must start with `http://` or `https://`"));
@@ -224,6 +280,10 @@ mod tests {
     const INDEX: &str = r#"
 [indices.vet-visits]
 mappings = '{"properties": {"pet_name": {"type": "keyword"}}}'
+
+[[endpoints]]
+kind = "ping"
+path = "/ping"
 "#;
 
     fn problems(backend: &str) -> Vec<String> {
@@ -274,8 +334,8 @@ mappings = '{"properties": {"pet_name": {"type": "keyword"}}}'
         assert!(found[0].contains("backend.nodes[0]: `ftp://a` must start with"), "{}", found[0]);
         assert!(found[1].contains("backend.nodes[1]: a node URL must not hold credentials"));
         assert!(!found[1].contains("pw"), "{}", found[1]);
-        assert!(found[2].contains("backend.timeout_ms: must be 1 or more"));
-        assert!(found[3].contains("backend.auth: give either `api_key`"));
+        assert!(found[2].contains("backend.auth: give either `api_key`"));
+        assert!(found[3].contains("backend.timeout_ms: must be 1 or more"));
     }
 
     #[test]

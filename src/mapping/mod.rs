@@ -9,11 +9,15 @@
 //! [`Mapping::from_json`] turns that into a flat list of [`MappedField`]s, one per searchable
 //! path (`owner_name`, `owner_name.keyword`), which both backends and the config checks read.
 
+mod names;
 mod value;
 
+pub use names::{ID_FIELD, RESERVED_FIELDS, SEQUENCE_FIELD, SOURCE_FIELD};
 pub use value::{FieldValue, ValueError};
 
 use serde_json::{Map, Value};
+
+use self::names::{Claims, Kind};
 
 /// The field types moat understands, named as in Elasticsearch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +56,11 @@ impl FieldType {
             _ => return None,
         };
         Some(field_type)
+    }
+
+    /// The indefinite article that goes before [`FieldType::name`]: "an integer", "a date".
+    pub fn article(self) -> &'static str {
+        if self.name().starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
     }
 
     /// The name Elasticsearch uses for this type.
@@ -98,73 +107,114 @@ pub struct MappingProblem {
     pub problem: String,
 }
 
-impl Mapping {
-    /// Reads a mapping given as `{"mappings": {"properties": …}}` or `{"properties": …}`.
-    pub fn from_json(json: &Value) -> Result<Mapping, Vec<MappingProblem>> {
-        let root = json.get("mappings").unwrap_or(json);
-        let mut problems = Vec::new();
-        let mut mapping = Mapping { fields: Vec::new(), objects: Vec::new(), original: root.clone() };
+/// A mapping being read: what was found so far, the paths taken, and the problems.
+struct Reading {
+    mapping: Mapping,
+    claims: Claims,
+    problems: Vec<MappingProblem>,
+}
 
-        match root.get("properties").and_then(Value::as_object) {
-            Some(properties) => mapping.read_properties(properties, "", "properties", &mut problems),
-            None => problems.push(MappingProblem {
-                at: "properties".into(),
-                problem: "a mapping needs a `properties` object".into(),
-            }),
-        }
-
-        if problems.is_empty() { Ok(mapping) } else { Err(problems) }
-    }
-
-    fn read_properties(
-        &mut self,
-        properties: &Map<String, Value>,
-        prefix: &str,
-        at: &str,
-        problems: &mut Vec<MappingProblem>,
-    ) {
+impl Reading {
+    fn properties(&mut self, properties: &Map<String, Value>, prefix: &str, at: &str) {
         for (name, spec) in properties {
             let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}.{name}") };
             let at = format!("{at}.{name}");
+            if let Some(problem) = names::name_problem(name, &path, false) {
+                self.problem(&at, problem);
+                continue;
+            }
             let Some(spec) = spec.as_object() else {
-                problems.push(problem(&at, "a field mapping must be a JSON object"));
+                self.problem(&at, "a field mapping must be a JSON object".into());
                 continue;
             };
 
             if let Some(children) = spec.get("properties").and_then(Value::as_object) {
-                self.objects.push(path.clone());
-                self.read_properties(children, &path, &format!("{at}.properties"), problems);
+                if self.claim(&path, Kind::Object, &at, true) {
+                    self.mapping.objects.push(path.clone());
+                    self.properties(children, &path, &format!("{at}.properties"));
+                }
                 continue;
             }
 
-            let Some(field_type) = read_type(spec, &at, problems) else { continue };
-            check_known_keys(spec, &at, problems);
-            self.fields.push(MappedField {
+            let Some(field_type) = self.field_type(spec, &at) else { continue };
+            if !self.claim(&path, Kind::Field, &at, true) {
+                continue;
+            }
+            self.mapping.fields.push(MappedField {
                 path: path.clone(),
                 source_path: path.clone(),
                 field_type,
             });
 
-            let Some(sub_fields) = spec.get("fields") else { continue };
-            let Some(sub_fields) = sub_fields.as_object() else {
-                problems.push(problem(&format!("{at}.fields"), "`fields` must be an object"));
-                continue;
-            };
-            for (sub_name, sub_spec) in sub_fields {
-                let sub_at = format!("{at}.fields.{sub_name}");
-                let Some(sub_spec) = sub_spec.as_object() else {
-                    problems.push(problem(&sub_at, "a field mapping must be a JSON object"));
-                    continue;
-                };
-                let Some(sub_type) = read_type(sub_spec, &sub_at, problems) else { continue };
-                check_known_keys(sub_spec, &sub_at, problems);
-                self.fields.push(MappedField {
-                    path: format!("{path}.{sub_name}"),
-                    source_path: path.clone(),
-                    field_type: sub_type,
-                });
+            if let Some(sub_fields) = spec.get("fields") {
+                self.multi_fields(sub_fields, &path, &at);
             }
         }
+    }
+
+    fn multi_fields(&mut self, sub_fields: &Value, parent: &str, at: &str) {
+        let Some(sub_fields) = sub_fields.as_object() else {
+            self.problem(&format!("{at}.fields"), "`fields` must be an object".into());
+            return;
+        };
+
+        for (sub_name, sub_spec) in sub_fields {
+            let path = format!("{parent}.{sub_name}");
+            let sub_at = format!("{at}.fields.{sub_name}");
+            if let Some(problem) = names::name_problem(sub_name, &path, true) {
+                self.problem(&sub_at, problem);
+                continue;
+            }
+            let Some(sub_spec) = sub_spec.as_object() else {
+                self.problem(&sub_at, "a field mapping must be a JSON object".into());
+                continue;
+            };
+
+            let Some(field_type) = self.field_type(sub_spec, &sub_at) else { continue };
+            if self.claim(&path, Kind::Field, &sub_at, false) {
+                let source_path = parent.to_owned();
+                self.mapping.fields.push(MappedField { path, source_path, field_type });
+            }
+        }
+    }
+
+    /// The type of the field at `at`, with its parameters checked.
+    fn field_type(&mut self, spec: &Map<String, Value>, at: &str) -> Option<FieldType> {
+        let field_type = read_type(spec, at, &mut self.problems)?;
+        check_known_keys(spec, at, &mut self.problems);
+        Some(field_type)
+    }
+
+    /// Takes `path` for what was declared at `at`; false (with a problem) when it is taken.
+    fn claim(&mut self, path: &str, kind: Kind, at: &str, under_objects: bool) -> bool {
+        match self.claims.claim(path, kind, at, under_objects) {
+            Ok(()) => true,
+            Err(problem) => {
+                self.problem(at, problem);
+                false
+            }
+        }
+    }
+
+    fn problem(&mut self, at: &str, problem: String) {
+        self.problems.push(MappingProblem { at: at.to_owned(), problem });
+    }
+}
+
+impl Mapping {
+    /// Reads a mapping given as `{"mappings": {"properties": …}}` or `{"properties": …}`.
+    pub fn from_json(json: &Value) -> Result<Mapping, Vec<MappingProblem>> {
+        let root = json.get("mappings").unwrap_or(json);
+        let mapping = Mapping { fields: Vec::new(), objects: Vec::new(), original: root.clone() };
+        let mut reading = Reading { mapping, claims: Claims::default(), problems: Vec::new() };
+
+        match root.get("properties").and_then(Value::as_object) {
+            Some(properties) => reading.properties(properties, "", "properties"),
+            None => reading.problem("properties", "a mapping needs a `properties` object".into()),
+        }
+
+        let Reading { mapping, problems, .. } = reading;
+        if problems.is_empty() { Ok(mapping) } else { Err(problems) }
     }
 
     /// Every searchable path, in mapping order.
@@ -204,7 +254,8 @@ fn read_type(
     };
     let field_type = FieldType::parse(name);
     if field_type.is_none() {
-        let message = format!("type `{name}` is not supported; use one of {}", FieldType::SUPPORTED);
+        let message =
+            format!("type `{name}` is not supported; use one of {}", FieldType::SUPPORTED);
         problems.push(problem(&format!("{at}.type"), &message));
     }
     field_type
@@ -258,5 +309,50 @@ mod tests {
 
         let places: Vec<_> = problems.iter().map(|p| p.at.as_str()).collect();
         assert_eq!(places, ["properties.a.type", "properties.b.ignore_above", "properties.c"]);
+    }
+
+    #[test]
+    fn refuses_names_and_paths_the_index_cannot_hold() {
+        let problems = Mapping::from_json(&json!({"properties": {
+            "_id": {"type": "keyword"},
+            "": {"type": "keyword"},
+            "-x": {"type": "keyword"},
+            "a..b": {"type": "keyword"},
+            "m": {"type": "text", "fields": {"b": {"type": "keyword"}}},
+            "m.b": {"type": "keyword"},
+            "o": {"properties": {"p": {"type": "keyword"}}},
+            "o.p": {"type": "keyword"},
+            "k": {"type": "keyword"},
+            "k.c": {"type": "keyword"}
+        }}))
+        .unwrap_err();
+
+        let places: Vec<_> = problems.iter().map(|p| p.at.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "properties._id",
+                "properties.",
+                "properties.-x",
+                "properties.a..b",
+                "properties.m.b",
+                "properties.o.p",
+                "properties.k.c"
+            ]
+        );
+        assert_eq!(problems[4].problem, "`m.b` is already mapped at `properties.m.fields.b`");
+    }
+
+    #[test]
+    fn dotted_names_and_objects_share_objects() {
+        let mapping = Mapping::from_json(&json!({"properties": {
+            "clinic": {"properties": {"city": {"type": "keyword"}}},
+            "clinic.zip": {"type": "keyword"},
+            "_id_copy": {"type": "keyword"}
+        }}))
+        .unwrap();
+
+        assert_eq!(mapping.fields().len(), 3);
+        assert!(mapping.is_object("clinic"));
     }
 }

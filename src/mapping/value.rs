@@ -171,8 +171,7 @@ fn epoch_millis(moment: OffsetDateTime) -> i64 {
 }
 
 fn value_error(path: &str, field_type: FieldType, problem: String) -> ValueError {
-    let type_name = field_type.name();
-    let article = if matches!(field_type, FieldType::Integer) { "an" } else { "a" };
+    let (article, type_name) = (field_type.article(), field_type.name());
     ValueError { path: path.to_owned(), article, type_name, problem }
 }
 
