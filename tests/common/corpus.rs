@@ -1,5 +1,7 @@
 //! A vet-visits-shaped corpus generated from a fixed seed, with the text that trips analyzers:
-//! accents, punctuation, hyphens, apostrophes, numbers, repeated words and mixed case.
+//! accents, punctuation, hyphens, apostrophes, numbers, repeated words and mixed case, and the
+//! spellings the differential test once found the embedded analyzer wrong on (emoji, `²` and
+//! `½`, Greek capitals ending in `Σ`, the Turkish `İ`, Thai written without spaces).
 //!
 //! The same seed always gives the same documents, so a disagreement found once stays found.
 
@@ -11,26 +13,33 @@ use serde_json::{Value, json};
 /// The seed of the differential corpus.
 pub const SEED: u64 = 20_261_204;
 
-const FIRST: [&str; 16] = [
+#[rustfmt::skip]
+const FIRST: [&str; 20] = [
     "José", "Zoë", "Chloé", "Anne-Marie", "Seán", "Mia", "Leo", "Ana", "Björn", "Émile",
-    "Noah", "Aïcha", "Kai", "Søren", "Renée", "Li",
+    "Noah", "Aïcha", "Kai", "Søren", "Renée", "Li", "İlkay", "Νίκος", "สมชาย", "Łukasz",
 ];
-const LAST: [&str; 14] = [
+#[rustfmt::skip]
+const LAST: [&str; 18] = [
     "O'Connor", "Martínez", "van der Berg", "Smith-Jones", "Nguyễn", "Dubois", "Kowalski",
-    "Müller", "D'Angelo", "Park", "Øster", "García", "McDonald", "Lee",
+    "Müller", "D'Angelo", "Park", "Øster", "García", "McDonald", "Lee", "Παπαδόπουλος",
+    "O’Brien", "St. John", "ใจดี",
 ];
+#[rustfmt::skip]
 const PETS: [&str; 14] = [
     "Buddy", "Max", "Luna", "Mr. Whiskers", "Coco", "Rex", "Señor Paws", "Mochi", "Kiki",
     "Bo-Bo", "Daisy", "Pickles", "Ziggy", "Toby",
 ];
+#[rustfmt::skip]
 const SPECIES: [&str; 6] = ["Dog", "Cat", "Rabbit", "Ferret", "Parrot", "Guinea Pig"];
+#[rustfmt::skip]
 const BREEDS: [&str; 8] = [
     "Golden Retriever", "Siamese", "Mixed", "Labrador Mix", "Maine Coon", "Holland Lop",
     "Border Collie", "African Grey",
 ];
+#[rustfmt::skip]
 const VACCINES: [&str; 6] =
     ["Rabies", "Parvovirus", "Distemper", "Bordetella", "Feline Leukemia", "Leptospirosis"];
-const FRAGMENTS: [&str; 24] = [
+const FRAGMENTS: [&str; 36] = [
     "Dental cleaning",
     "dental cleaning under sedation",
     "annual check-up",
@@ -55,6 +64,18 @@ const FRAGMENTS: [&str; 24] = [
     "café-au-lait spots noted",
     "temp 39,2 °C",
     "re-check: improving well",
+    "good boy 🐶 very calm",
+    "very good 🐶 boy",
+    "wagging tail 👍🏽 no pain",
+    "weight 5½ kg",
+    "wound of 2 cm² cleaned",
+    "X-ray #2 clear ✔",
+    "καλή πρόοδος",
+    "สุนัขสุขภาพดี",
+    "สุนัขสุขภาพดีมาก",
+    "didn't eat, owner’s note",
+    "no no no biting",
+    "dose 0.5ml q.i.d.",
 ];
 
 /// `count` documents, each with a unique `visit_id`.
@@ -64,7 +85,12 @@ pub fn documents(count: usize) -> Vec<Value> {
 }
 
 fn document(rng: &mut ChaCha8Rng, number: usize) -> Value {
-    let owner = format!("{} {}", pick(rng, &FIRST), pick(rng, &LAST));
+    let mut owner = format!("{} {}", pick(rng, &FIRST), pick(rng, &LAST));
+    match rng.random_range(0..20) {
+        0 => owner = owner.to_uppercase(),
+        1 => owner = owner.to_lowercase(),
+        _ => {}
+    }
     let vaccines: Vec<&str> = VACCINES.iter().copied().filter(|_| rng.random_bool(0.4)).collect();
 
     let sentences = rng.random_range(1..=3);
@@ -108,27 +134,44 @@ pub fn mapping() -> Value {
 /// Phrases searched in the differential test: every fragment, parts of them, and the
 /// spellings analyzers disagree on when they are wrong.
 pub fn phrases() -> Vec<String> {
-    let mut phrases: Vec<String> = FRAGMENTS.iter().map(|fragment| (*fragment).to_owned()).collect();
-    let extra = [
-        "dental", "DENTAL CLEANING", "cleaning dental", "check-up", "check up", "checkup",
-        "x-ray", "X RAY", "xray", "owner's", "owners", "dog's ear", "3.5", "3.5 mg", "3",
-        "12.4 kg", "2 weeks", "10-day", "10 day", "very very", "very itchy", "itchy skin",
-        "rash, antihistamines", "ear infection", "infection cleaning", "(left eye)",
-        "healthy and active", "rock solid", "café", "cafe", "au-lait", "39,2", "°C",
-        "re-check", "recheck", "improving", "--", "!!!", "a", "the the",
-    ];
-    phrases.extend(extra.iter().map(|phrase| (*phrase).to_owned()));
-    phrases
+    FRAGMENTS.iter().chain(PARTS).map(|phrase| (*phrase).to_owned()).collect()
 }
 
 /// Owner-name phrases: accents, apostrophes and hyphenated names.
 pub fn owner_phrases() -> Vec<String> {
-    [
-        "O'Connor", "o'connor", "oconnor", "Martínez", "martinez", "van der Berg", "der berg",
-        "Smith-Jones", "smith jones", "Nguyễn", "Zoë", "zoe", "Anne-Marie", "anne", "D'Angelo",
-        "Søren Øster", "José García", "Renée", "McDonald", "Li Lee",
-    ]
-    .iter()
-    .map(|phrase| (*phrase).to_owned())
-    .collect()
+    OWNER_PHRASES.iter().map(|phrase| (*phrase).to_owned()).collect()
 }
+
+/// Phrases searched in visit details besides the whole fragments.
+#[rustfmt::skip]
+const PARTS: &[&str] = &[
+    "dental", "DENTAL CLEANING", "cleaning dental", "check-up", "check up", "checkup",
+    "x-ray", "X RAY", "xray", "owner's", "owners", "dog's ear", "3.5", "3.5 mg", "3",
+    "12.4 kg", "2 weeks", "10-day", "10 day", "very very", "very itchy", "itchy skin",
+    "rash, antihistamines", "ear infection", "infection cleaning", "(left eye)",
+    "healthy and active", "rock solid", "café", "cafe", "au-lait", "39,2", "°C",
+    "re-check", "recheck", "improving", "--", "!!!", "a", "the the",
+    // Regressions: emoji are tokens, which shifts positions and field lengths.
+    "good boy", "boy 🐶", "🐶", "good 🐶", "🐶 boy", "👍🏽", "👍", "tail 👍🏽 no", "#2 clear",
+    "clear ✔", "✔",
+    // Regressions: `²` and `½` are not tokens.
+    "5 kg", "5½", "½", "2 cm", "cm cleaned", "cm² cleaned",
+    // Regressions: capitals are lowercased one by one, so a final `Σ` becomes `σ`, not `ς`.
+    "πρόοδος", "ΠΡΌΟΔΟΣ", "καλή",
+    // Regressions: a run of Thai is one token.
+    "สุนัขสุขภาพดี", "สุนัข", "ดีมาก",
+    // Regressions: hits whose order followed the field lengths the fixes above changed.
+    "didn't", "didnt", "owner’s", "owner's note", "no no", "no no no", "no biting", "0.5ml",
+    "0.5 ml", "q.i.d",
+];
+
+/// Phrases searched in owner names.
+#[rustfmt::skip]
+const OWNER_PHRASES: &[&str] = &[
+    "O'Connor", "o'connor", "oconnor", "Martínez", "martinez", "van der Berg", "der berg",
+    "Smith-Jones", "smith jones", "Nguyễn", "Zoë", "zoe", "Anne-Marie", "anne", "D'Angelo",
+    "Søren Øster", "José García", "Renée", "McDonald", "Li Lee",
+    // Regressions: `İ` lowercases to `i`, a final `Σ` to `σ`, a Thai name is one token.
+    "İlkay", "ilkay", "ILKAY", "Νίκος", "ΝΊΚΟΣ", "Παπαδόπουλος", "สมชาย", "สมชาย ใจดี", "ใจดี",
+    "O’Brien", "o'brien", "St. John", "st john", "Łukasz", "LEE",
+];

@@ -7,7 +7,7 @@ use super::schema::Fields;
 use crate::backend::source::lookup;
 use crate::mapping::{FieldValue, Mapping};
 
-/// Builds the Tantivy document for `source` with id `id`.
+/// Builds the Tantivy document for `source` with id `id`, the `sequence`-th stored.
 ///
 /// Values at mapped paths must fit their type; paths the mapping does not know are kept in the
 /// stored source but not indexed.
@@ -15,10 +15,12 @@ pub fn build(
     mapping: &Mapping,
     fields: &Fields,
     id: &str,
+    sequence: u64,
     source: &Map<String, Value>,
 ) -> Result<TantivyDocument, String> {
     let mut document = TantivyDocument::default();
     document.add_text(fields.id, id);
+    document.add_u64(fields.sequence, sequence);
 
     for mapped in mapping.fields() {
         let Some(json) = lookup(source, &mapped.source_path) else { continue };
@@ -44,9 +46,12 @@ pub fn build(
     Ok(document)
 }
 
-
 /// Rejects a scalar where the mapping declares an object with properties.
-fn check_objects(mapping: &Mapping, object: &Map<String, Value>, prefix: &str) -> Result<(), String> {
+fn check_objects(
+    mapping: &Mapping,
+    object: &Map<String, Value>,
+    prefix: &str,
+) -> Result<(), String> {
     for (key, value) in object {
         let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
         if !mapping.is_object(&path) {

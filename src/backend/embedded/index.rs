@@ -1,5 +1,6 @@
 //! One embedded index: a Tantivy index in its own folder of the data directory.
 
+use std::cmp::Reverse;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -7,7 +8,10 @@ use serde_json::{Map, Value};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::error::LockError;
 use tantivy::schema::Value as _;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
+use tantivy::{
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, SegmentReader,
+    TantivyDocument, TantivyError,
+};
 
 use super::analyzer::{self, StandardTokenizer};
 use super::compile::compile;
@@ -24,7 +28,13 @@ pub struct EmbeddedIndex {
     mapping: Arc<Mapping>,
     fields: schema::Fields,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<Writer>,
+}
+
+/// The writer, and the load order number of the next document stored.
+struct Writer {
+    writer: IndexWriter,
+    next_sequence: u64,
 }
 
 impl EmbeddedIndex {
@@ -44,51 +54,61 @@ impl EmbeddedIndex {
         };
         if index.schema() != schema {
             return Err(EngineError::Internal(format!(
-                "the index in {} was created with another mapping; move it away to rebuild it \
-                 from the new mapping",
+                "the index in {} was created with another mapping or by an older moat; move it \
+                 away to rebuild it",
                 dir.display()
             )));
         }
         index.tokenizers().register(analyzer::STANDARD, StandardTokenizer);
 
         let writer = index.writer(WRITER_HEAP_BYTES).map_err(|error| locked(error, dir))?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let index = EmbeddedIndex { mapping, fields, reader, writer: Mutex::new(writer) };
+        let reader: IndexReader =
+            index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let next_sequence = last_sequence(&reader.searcher())?.map_or(0, |last| last + 1);
+
+        let writer = Mutex::new(Writer { writer, next_sequence });
+        let index = EmbeddedIndex { mapping, fields, reader, writer };
         Ok((index, created))
     }
 
     /// Stores documents, each under a new id, and commits them together.
-    pub fn index_batch(&self, documents: &[Map<String, Value>]) -> Result<Vec<ItemOutcome>, EngineError> {
+    pub fn index_batch(
+        &self,
+        documents: &[Map<String, Value>],
+    ) -> Result<Vec<ItemOutcome>, EngineError> {
         let mut writer = self.lock_writer();
         let mut outcomes = Vec::with_capacity(documents.len());
 
         for source in documents {
             let id = uuid::Uuid::new_v4().simple().to_string();
-            match document::build(&self.mapping, &self.fields, &id, source) {
+            let sequence = writer.next_sequence;
+            match document::build(&self.mapping, &self.fields, &id, sequence, source) {
                 Ok(built) => {
-                    writer.add_document(built)?;
+                    writer.writer.add_document(built)?;
+                    writer.next_sequence += 1;
                     outcomes.push(ItemOutcome::Indexed);
                 }
                 Err(reason) => outcomes.push(ItemOutcome::Rejected(reason)),
             }
         }
 
-        writer.commit()?;
+        writer.writer.commit()?;
         self.reader.reload()?;
         Ok(outcomes)
     }
 
-    /// Runs a search.
+    /// Runs a search. Hits of equal score come in the order they were stored, as on a freshly
+    /// loaded Elasticsearch index.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
         let query = compile(&request.query, &self.fields)
             .map_err(|error| EngineError::Rejected(error.to_string()))?;
         let searcher = self.reader.searcher();
 
-        let top = TopDocs::with_limit(request.size.max(1));
+        let top = TopDocs::with_limit(request.size.max(1)).tweak_score(oldest_first);
         let (top, total) = searcher.search(&query, &(top, Count))?;
 
         let mut hits = Vec::with_capacity(request.size);
-        for (score, address) in top.into_iter().take(request.size) {
+        for ((score, _), address) in top.into_iter().take(request.size) {
             let stored: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&stored, score, &request.source_fields)?);
         }
@@ -125,8 +145,8 @@ impl EmbeddedIndex {
 
         self.reader.reload()?;
         let matching = self.reader.searcher().search(&query, &Count)?;
-        writer.delete_query(query)?;
-        writer.commit()?;
+        writer.writer.delete_query(query)?;
+        writer.writer.commit()?;
         self.reader.reload()?;
 
         Ok(matching as u64)
@@ -137,18 +157,86 @@ impl EmbeddedIndex {
         self.reader.searcher().num_docs()
     }
 
-    fn lock_writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+    fn lock_writer(&self) -> std::sync::MutexGuard<'_, Writer> {
         self.writer.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
+}
+
+/// Ranks the hits of one segment by score, then by load order, the oldest first.
+fn oldest_first(
+    segment: &SegmentReader,
+) -> impl FnMut(DocId, Score) -> (Score, Reverse<u64>) + use<> {
+    let sequence = segment.fast_fields().u64(schema::SEQUENCE).ok();
+
+    move |doc, score| {
+        let loaded = sequence.as_ref().and_then(|column| column.first(doc));
+        (score, Reverse(loaded.unwrap_or(u64::MAX)))
+    }
+}
+
+/// The load order number of the last document stored, if any was.
+fn last_sequence(searcher: &Searcher) -> Result<Option<u64>, EngineError> {
+    let mut last = None;
+
+    for segment in searcher.segment_readers() {
+        if segment.max_doc() > 0 {
+            let column = segment.fast_fields().u64(schema::SEQUENCE)?;
+            last = last.max(Some(column.max_value()));
+        }
+    }
+
+    Ok(last)
 }
 
 fn locked(error: TantivyError, dir: &Path) -> EngineError {
     match error {
         TantivyError::LockFailure(LockError::LockBusy, _) => EngineError::Locked(format!(
-            "the embedded index in {} is in use by another moat process (a running `moat serve`?); \
-             stop that process first",
+            "the embedded index in {} is in use by another moat process (a running \
+             `moat serve`?); stop that process first",
             dir.display()
         )),
         other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::query::MatchPhrase;
+
+    fn open(dir: &Path) -> EmbeddedIndex {
+        let mapping = json!({"properties": {"text": {"type": "text"}, "n": {"type": "long"}}});
+        let mapping = Arc::new(Mapping::from_json(&mapping).expect("a valid mapping"));
+        EmbeddedIndex::open(dir, mapping).expect("the index opens").0
+    }
+
+    fn batch(numbers: std::ops::Range<u64>) -> Vec<Map<String, Value>> {
+        let documents = numbers.map(|n| json!({"text": "same words", "n": n}));
+        documents.map(|document| document.as_object().cloned().unwrap_or_default()).collect()
+    }
+
+    #[test]
+    fn hits_of_equal_score_come_in_load_order_across_batches_and_reopening() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let index = open(dir.path());
+        for start in [0, 40, 80] {
+            index.index_batch(&batch(start..start + 40)).expect("the batch is stored");
+        }
+        drop(index);
+
+        let index = open(dir.path());
+        index.index_batch(&batch(120..150)).expect("the batch is stored");
+        let request = SearchRequest {
+            query: Query::MatchPhrase(MatchPhrase::new("text", "same words")),
+            size: 150,
+            source_fields: vec!["n".into()],
+        };
+        let found = index.search(&request).expect("the search runs");
+
+        let order: Vec<u64> =
+            found.hits.iter().filter_map(|hit| hit.source["n"].as_u64()).collect();
+        assert_eq!(order, (0..150).collect::<Vec<_>>());
     }
 }

@@ -111,10 +111,9 @@ impl Embedded {
             .get(index)
             .cloned()
             .ok_or_else(|| EngineError::MissingIndex(index.to_owned()))?;
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .map_err(|_| EngineError::Unavailable("the embedded backend is shutting down".into()))?;
+        let permit = Arc::clone(&self.permits).acquire_owned().await.map_err(|_| {
+            EngineError::Unavailable("the embedded backend is shutting down".into())
+        })?;
 
         tokio::task::spawn_blocking(move || {
             let _permit = permit;

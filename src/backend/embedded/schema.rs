@@ -1,7 +1,7 @@
 //! The Tantivy schema of an index, derived from its mapping.
 //!
-//! Each mapped path becomes one Tantivy field of the same name; `_id` holds the document id
-//! and `_source` the document as it was loaded.
+//! Each mapped path becomes one Tantivy field of the same name; `_id` holds the document id,
+//! `_source` the document as it was loaded and `_seq` the order documents were loaded in.
 
 use std::collections::HashMap;
 
@@ -17,6 +17,9 @@ use crate::mapping::{FieldType, Mapping};
 pub const ID: &str = "_id";
 /// The Tantivy field holding the original document.
 pub const SOURCE: &str = "_source";
+/// The fast field numbering documents in the order they were stored, which orders hits of
+/// equal score as Elasticsearch does (oldest first).
+pub const SEQUENCE: &str = "_seq";
 
 /// The Tantivy fields of one index, by mapping path.
 #[derive(Debug, Clone)]
@@ -25,6 +28,8 @@ pub struct Fields {
     pub id: Field,
     /// The source field.
     pub source: Field,
+    /// The load order field.
+    pub sequence: Field,
     by_path: HashMap<String, (Field, FieldType)>,
 }
 
@@ -40,6 +45,7 @@ pub fn build(mapping: &Mapping) -> (Schema, Fields) {
     let mut builder = Schema::builder();
     let id = builder.add_text_field(ID, STRING | STORED);
     let source = builder.add_bytes_field(SOURCE, BytesOptions::default().set_stored());
+    let sequence = builder.add_u64_field(SEQUENCE, NumericOptions::default().set_fast());
     let mut by_path = HashMap::new();
 
     for field in mapping.fields() {
@@ -57,7 +63,7 @@ pub fn build(mapping: &Mapping) -> (Schema, Fields) {
         by_path.insert(field.path.clone(), (tantivy_field, field.field_type));
     }
 
-    (builder.build(), Fields { id, source, by_path })
+    (builder.build(), Fields { id, source, sequence, by_path })
 }
 
 fn text_options() -> TextOptions {
