@@ -6,16 +6,37 @@
 use std::time::{Duration, Instant};
 
 use moat::backend::{Backend, SearchRequest};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use moat::config::{Origin, load_text};
 use moat::ingest::{self, Progress, Rejection};
 use moat::query::{MatchPhrase, Query};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 const WORDS: [&str; 24] = [
-    "dental", "cleaning", "annual", "check-up", "nail", "trimming", "ear", "infection",
-    "antibiotics", "x-ray", "leg", "strain", "weight", "loss", "diet", "vaccination",
-    "update", "skin", "rash", "eye", "drops", "healthy", "active", "follow-up",
+    "dental",
+    "cleaning",
+    "annual",
+    "check-up",
+    "nail",
+    "trimming",
+    "ear",
+    "infection",
+    "antibiotics",
+    "x-ray",
+    "leg",
+    "strain",
+    "weight",
+    "loss",
+    "diet",
+    "vaccination",
+    "update",
+    "skin",
+    "rash",
+    "eye",
+    "drops",
+    "healthy",
+    "active",
+    "follow-up",
 ];
 
 struct Quiet;
@@ -104,7 +125,8 @@ fn corpus(count: usize) -> String {
 
     for number in 0..count {
         let length = rng.random_range(6..=20);
-        let words: Vec<&str> = (0..length).map(|_| WORDS[rng.random_range(0..WORDS.len())]).collect();
+        let words: Vec<&str> =
+            (0..length).map(|_| WORDS[rng.random_range(0..WORDS.len())]).collect();
         let line = serde_json::json!({
             "owner_name": format!("Owner {number}"),
             "visit_details": words.join(" "),

@@ -5,8 +5,8 @@
 //! not stop moat: the indices it could not prepare are prepared in the background once it
 //! answers.
 
-use std::net::SocketAddr;
 use std::future::IntoFuture;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -167,9 +167,8 @@ async fn prepare_later(backend: Arc<Backend>, mut pending: Vec<IndexSpec>, data_
 async fn seed_from_task(backend: Arc<Backend>, index: IndexSpec, data_dir: PathBuf) {
     let runtime = tokio::runtime::Handle::current();
     let name = index.name.clone();
-    let seeding = tokio::task::spawn_blocking(move || {
-        runtime.block_on(seed(&backend, &index, &data_dir))
-    });
+    let seeding =
+        tokio::task::spawn_blocking(move || runtime.block_on(seed(&backend, &index, &data_dir)));
 
     let failure = match seeding.await {
         Ok(Ok(())) => return,

@@ -49,7 +49,8 @@ fn the_docs_ui_and_its_assets_are_served_by_moat() {
     assert_eq!(page.status, 200);
     assert!(page.content_type.starts_with("text/html"));
     assert!(!page.body.contains("://cdn"), "no asset comes from a CDN");
-    for asset in ["/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js"]
+    for asset in
+        ["/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js", "/docs/swagger-initializer.js"]
     {
         let answer = server.get(asset);
         assert_eq!(answer.status, 200, "{asset}");

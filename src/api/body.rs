@@ -27,10 +27,7 @@ impl FromRequest<AppState> for JsonObject {
 
         match value {
             Value::Object(object) => Ok(JsonObject(object)),
-            _ => Err(ApiError::Invalid(vec![FieldProblem::new(
-                "body",
-                "must be a JSON object",
-            )])),
+            _ => Err(ApiError::Invalid(vec![FieldProblem::new("body", "must be a JSON object")])),
         }
     }
 }

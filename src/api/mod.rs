@@ -47,16 +47,12 @@ pub fn router(config: &Config, state: AppState) -> Router {
         router = router.route(&endpoint.path, endpoints::method_router(config, endpoint));
     }
 
-    router
-        .merge(docs::router(config))
-        .fallback(endpoints::not_found)
-        .with_state(state)
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-                .layer(trace::layer())
-                .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(middleware::from_fn(error::render_problems))
-                .layer(middleware::from_fn(deadline::enforce)),
-        )
+    router.merge(docs::router(config)).fallback(endpoints::not_found).with_state(state).layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(trace::layer())
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(middleware::from_fn(error::render_problems))
+            .layer(middleware::from_fn(deadline::enforce)),
+    )
 }

@@ -36,10 +36,8 @@ impl<B> MakeSpan<B> for RequestSpan {
             .get("x-request-id")
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map_or("unmatched", MatchedPath::as_str);
+        let route =
+            request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
 
         tracing::info_span!("request", request_id, method = %request.method(), route)
     }

@@ -113,7 +113,8 @@ impl Reporter {
         let interactive = std::io::stderr().is_terminal();
         let bar = if interactive { ProgressBar::new(total) } else { ProgressBar::hidden() };
         let style = ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} \
+             ({bytes_per_sec}, {eta})",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar());
         bar.set_style(style);

@@ -41,7 +41,13 @@ enum Command {
 #[derive(Debug, Args)]
 pub struct LogOptions {
     /// Log line format.
-    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "MOAT_LOG_FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = LogFormat::Text,
+        env = "MOAT_LOG_FORMAT"
+    )]
     log_format: LogFormat,
 
     /// Log filter, such as `info` or `moat=debug,tower_http=info`.

@@ -199,11 +199,7 @@ impl JobStore {
     }
 
     /// Records how a job ended. A failed job keeps the progress counts it reached.
-    pub async fn finish(
-        &self,
-        id: &JobId,
-        outcome: Result<u64, String>,
-    ) -> Result<(), StoreError> {
+    pub async fn finish(&self, id: &JobId, outcome: Result<u64, String>) -> Result<(), StoreError> {
         let id = id.clone();
         self.with(move |connection| {
             let (state, deleted, error) = match outcome {

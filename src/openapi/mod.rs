@@ -18,7 +18,9 @@ pub fn document(config: &Config) -> Value {
         let (method, operation) = match &endpoint.kind {
             EndpointKind::Ping(ping) => ("get", operations::ping(ping)),
             EndpointKind::Search(search) => ("post", operations::search(config, search)),
-            EndpointKind::DeleteByQuery(delete) => ("post", operations::delete_by_query(config, delete)),
+            EndpointKind::DeleteByQuery(delete) => {
+                ("post", operations::delete_by_query(config, delete))
+            }
             EndpointKind::JobStatus(status) => ("get", operations::job_status(status)),
         };
         paths.insert(endpoint.path.clone(), json!({ method: operation }));

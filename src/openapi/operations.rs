@@ -102,7 +102,12 @@ pub fn job_status(endpoint: &JobStatusEndpoint) -> Value {
     operation
 }
 
-fn operation(kind: &str, description: Option<&str>, body: Option<Value>, responses: Map<String, Value>) -> Value {
+fn operation(
+    kind: &str,
+    description: Option<&str>,
+    body: Option<Value>,
+    responses: Map<String, Value>,
+) -> Value {
     let mut operation = json!({
         "summary": description.unwrap_or(kind),
         "tags": [kind],

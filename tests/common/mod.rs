@@ -20,7 +20,11 @@ use serde_json::Value;
 /// The real data set of the original example.
 pub fn shared_data(name: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(name);
-    assert!(path.exists(), "{} is missing: the tests read ../shared beside the repo", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: the tests read ../shared beside the repo",
+        path.display()
+    );
     path
 }
 

@@ -39,7 +39,10 @@ pub async fn search(
 }
 
 /// Checks a client's parameters and builds the search they ask for.
-pub fn plan(endpoint: &SearchEndpoint, body: Map<String, Value>) -> Result<SearchRequest, ApiError> {
+pub fn plan(
+    endpoint: &SearchEndpoint,
+    body: Map<String, Value>,
+) -> Result<SearchRequest, ApiError> {
     let text = &endpoint.text;
     let limits = endpoint.size;
     let mut params = Params::new(body, &[text.param.as_str(), "size"]);

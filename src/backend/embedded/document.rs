@@ -46,7 +46,9 @@ pub fn build(
     Ok(document)
 }
 
-/// Rejects a scalar where the mapping declares an object with properties.
+/// Rejects a scalar where the mapping declares an object with properties. Arrays of objects
+/// are accepted and kept in the source; known shortcoming: their values are not indexed
+/// (lookups do not follow arrays), which indexing each element's values would lift.
 fn check_objects(
     mapping: &Mapping,
     object: &Map<String, Value>,
@@ -60,6 +62,19 @@ fn check_objects(
         match value {
             Value::Object(child) => check_objects(mapping, child, &path)?,
             Value::Null => {}
+            Value::Array(items) => {
+                for item in items {
+                    match item {
+                        Value::Object(child) => check_objects(mapping, child, &path)?,
+                        Value::Null => {}
+                        _ => {
+                            return Err(format!(
+                                "field `{path}` is an object field, but got {item}"
+                            ));
+                        }
+                    }
+                }
+            }
             _ => return Err(format!("field `{path}` is an object field, but got {value}")),
         }
     }
