@@ -9,10 +9,7 @@ use toml::{Table, Value};
 use super::bundled;
 use super::index_name;
 use super::locate::Layout;
-use super::model::{
-    BackendConfig, DeleteByQueryEndpoint, EndpointConfig, EndpointKind, IndexConfig,
-    JobStatusEndpoint, PingEndpoint, SearchEndpoint, ServerConfig,
-};
+use super::model::{BackendConfig, EndpointConfig, IndexConfig, ServerConfig};
 use super::problem::{ConfigError, KeyPath, Problem};
 use super::validate;
 use crate::mapping::Mapping;
@@ -204,7 +201,7 @@ impl Reader<'_> {
         Some(server)
     }
 
-    fn typed<T: DeserializeOwned>(&mut self, value: Value, path: &KeyPath) -> Option<T> {
+    pub(super) fn typed<T: DeserializeOwned>(&mut self, value: Value, path: &KeyPath) -> Option<T> {
         match value.clone().try_into::<T>() {
             Ok(typed) => Some(typed),
             Err(error) => {
@@ -293,81 +290,8 @@ impl Reader<'_> {
         };
         found.map_err(|message| self.problem(at, message)).ok()
     }
-
-    fn endpoints(&mut self, value: Option<Value>, path: &KeyPath) -> Vec<EndpointConfig> {
-        let none_declared = "no endpoint is declared; declare at least one `[[endpoints]]`";
-        let Some(value) = value else {
-            self.problem(&KeyPath::default(), none_declared);
-            return Vec::new();
-        };
-        let Value::Array(entries) = value else {
-            self.problem(path, "`endpoints` must be an array of `[[endpoints]]` tables");
-            return Vec::new();
-        };
-        if entries.is_empty() {
-            self.problem(path, none_declared);
-        }
-
-        let mut endpoints = Vec::new();
-        for (position, entry) in entries.into_iter().enumerate() {
-            let at = path.index(position);
-            if let Some(endpoint) = self.endpoint(entry, &at) {
-                endpoints.push(endpoint);
-            }
-        }
-        endpoints
-    }
-
-    fn endpoint(&mut self, entry: Value, at: &KeyPath) -> Option<EndpointConfig> {
-        let Value::Table(mut table) = entry else {
-            self.problem(at, "an endpoint must be a table");
-            return None;
-        };
-
-        let path = self.required_string(&mut table, "path", at);
-        let kind = self.required_string(&mut table, "kind", at);
-        let (path, kind) = (path?, kind?);
-
-        let rest = Value::Table(table);
-        let kind = match kind.as_str() {
-            "ping" => EndpointKind::Ping(self.typed::<PingEndpoint>(rest, at)?),
-            "search" => EndpointKind::Search(self.typed::<SearchEndpoint>(rest, at)?),
-            "delete-by-query" => {
-                EndpointKind::DeleteByQuery(self.typed::<DeleteByQueryEndpoint>(rest, at)?)
-            }
-            "job-status" => EndpointKind::JobStatus(self.typed::<JobStatusEndpoint>(rest, at)?),
-            other => {
-                let message = format!(
-                    "unknown endpoint kind `{other}`; expected one of {}",
-                    EndpointKind::NAMES
-                );
-                self.problem(&at.key("kind"), message);
-                return None;
-            }
-        };
-        Some(EndpointConfig { path, kind })
-    }
-
-    fn required_string(&mut self, table: &mut Table, key: &str, at: &KeyPath) -> Option<String> {
-        match table.remove(key) {
-            Some(Value::String(text)) => Some(text),
-            Some(_) => {
-                self.problem(&at.key(key), format!("`{key}` must be a string"));
-                None
-            }
-            None => {
-                self.problem(at, format!("an endpoint needs `{key}`"));
-                None
-            }
-        }
-    }
 }
 
-/// Where a typed read of `value` (found at `path`) failed: the keys the error passed
-/// through, as far as they lead through tables, then the key its message names.
-///
-/// The TOML error keeps its keys private but shows them as a last line "in `a.b`"; array
-/// positions are not among them, so the place stops at the first array.
 fn error_place(error: &toml::de::Error, value: &Value, path: &KeyPath, message: &str) -> KeyPath {
     let shown = error.to_string();
     let keys = shown

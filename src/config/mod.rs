@@ -29,6 +29,7 @@
 //! ```
 
 mod bundled;
+mod endpoints;
 mod index_name;
 mod load;
 mod locate;

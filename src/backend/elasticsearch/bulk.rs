@@ -1,6 +1,7 @@
 //! `POST /_bulk`: a batch of documents as NDJSON, and the engine's verdict on each.
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use super::failure::describe;
@@ -53,34 +54,48 @@ fn body(index: &str, documents: &[Map<String, Value>]) -> Result<Vec<u8>, Engine
 
 /// One outcome per document, in order, from the bulk answer.
 fn outcomes(reply: &[u8], expected: usize) -> Result<Vec<ItemOutcome>, EngineError> {
+    let items: Vec<Item> = items(reply, expected, "documents")?;
+    Ok(items.into_iter().map(outcome).collect())
+}
+
+/// The items of a bulk answer to `expected` actions, each read from its
+/// `{"<action>": {…}}` wrapper; `what` names the actions in messages.
+pub(super) fn items<T: DeserializeOwned>(
+    reply: &[u8],
+    expected: usize,
+    what: &str,
+) -> Result<Vec<T>, EngineError> {
     let reply: Reply = serde_json::from_slice(reply).map_err(|error| {
         EngineError::Internal(format!("unexpected bulk answer from the engine: {error}"))
     })?;
     if reply.items.len() != expected {
         return Err(EngineError::Internal(format!(
-            "the engine answered for {} documents of a batch of {expected}",
+            "the engine answered for {} {what} of a batch of {expected}",
             reply.items.len()
         )));
     }
 
-    reply.items.into_iter().map(outcome).collect()
+    reply
+        .items
+        .into_iter()
+        .map(|item| {
+            let Some((_action, result)) = item.into_iter().next() else {
+                return Err(EngineError::Internal("the bulk answer holds an empty item".into()));
+            };
+            serde_json::from_value(result).map_err(|error| {
+                EngineError::Internal(format!("unexpected bulk item from the engine: {error}"))
+            })
+        })
+        .collect()
 }
 
-/// The outcome of one item, `{"index": {"status": …, "error": …}}`.
-fn outcome(item: Map<String, Value>) -> Result<ItemOutcome, EngineError> {
-    let Some((_action, result)) = item.into_iter().next() else {
-        return Err(EngineError::Internal("the bulk answer holds an empty item".into()));
-    };
-    let item: Item = serde_json::from_value(result).map_err(|error| {
-        EngineError::Internal(format!("unexpected bulk item from the engine: {error}"))
-    })?;
-
-    let outcome = match (item.error, item.status) {
+/// The outcome of one item, `{"status": …, "error": …}`.
+fn outcome(item: Item) -> ItemOutcome {
+    match (item.error, item.status) {
         (Some(error), _) => ItemOutcome::Rejected(describe(&error)),
         (None, 200..=299) => ItemOutcome::Indexed,
         (None, status) => ItemOutcome::Rejected(format!("the engine answered {status}")),
-    };
-    Ok(outcome)
+    }
 }
 
 #[cfg(test)]

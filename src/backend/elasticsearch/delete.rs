@@ -17,30 +17,20 @@
 //! ```
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::failure::describe;
+use super::task::{Followed, follow};
 use super::transport::{Request, Transport};
 use super::{indices, scroll_delete};
-use crate::backend::{DeleteEvent, DeleteProgress, EngineError, EngineTask};
+use crate::backend::{DeleteEvent, EngineError, EngineTask};
 use crate::query::Query;
 
 /// What the delete request asks for: run as a task, go past version conflicts, and make the
 /// deletions visible once done.
 const START_QUERY: &str = "wait_for_completion=false&conflicts=proceed&refresh=true";
-
-/// The first wait between two looks at the task; it doubles up to [`MAX_POLL_INTERVAL`].
-const FIRST_POLL_INTERVAL: Duration = Duration::from_millis(100);
-
-/// The longest wait between two looks at the task.
-const MAX_POLL_INTERVAL: Duration = Duration::from_secs(2);
-
-/// How long looking at the task may keep failing (engine down, timeouts) before moat gives up
-/// following it. The task itself may still finish on the engine.
-const POLL_PATIENCE: Duration = Duration::from_secs(300);
 
 /// What the server log says, once per job, when the engine has no delete-by-query route (as
 /// the Elasticsearch integ-test distribution, which lacks the reindex module) and moat deletes
@@ -73,54 +63,9 @@ enum Start {
     NoRoute,
 }
 
-/// What following a task came to.
-enum Followed {
-    /// The task completed and deleted this many documents.
-    Done(u64),
-    /// The engine knows no such task: it neither runs it nor stored its result.
-    Gone,
-}
-
 #[derive(Deserialize)]
 struct Started {
     task: String,
-}
-
-#[derive(Deserialize)]
-struct TaskReply {
-    #[serde(default)]
-    completed: bool,
-    task: TaskInfo,
-    #[serde(default)]
-    error: Option<Value>,
-    #[serde(default)]
-    response: Option<Outcome>,
-}
-
-#[derive(Deserialize)]
-struct TaskInfo {
-    #[serde(default)]
-    status: Option<Counts>,
-}
-
-#[derive(Deserialize)]
-struct Counts {
-    #[serde(default)]
-    total: u64,
-    #[serde(default)]
-    deleted: u64,
-}
-
-#[derive(Deserialize)]
-struct Outcome {
-    #[serde(default)]
-    total: u64,
-    #[serde(default)]
-    deleted: u64,
-    #[serde(default)]
-    failures: Vec<Value>,
-    #[serde(default)]
-    canceled: Option<String>,
 }
 
 /// Deletes the documents of `index` matching `query`, telling `report` the engine task it
@@ -193,112 +138,14 @@ fn lacks_the_route(body: &[u8]) -> bool {
     text.contains("no handler found") && text.contains("_delete_by_query")
 }
 
-/// Looks at the task until it completed, with growing pauses.
-async fn follow(
-    transport: &Transport,
-    index: &str,
-    task: &EngineTask,
-    report: &(dyn Fn(DeleteEvent) + Sync),
-) -> Result<Followed, EngineError> {
-    let mut interval = FIRST_POLL_INTERVAL;
-    let mut failing_since: Option<Instant> = None;
-    let mut last = None;
-
-    loop {
-        tokio::time::sleep(interval).await;
-        interval = (interval * 2).min(MAX_POLL_INTERVAL);
-
-        let reply = match look(transport, task).await {
-            Ok(Some(reply)) => reply,
-            Ok(None) => return Ok(Followed::Gone),
-            Err(error @ (EngineError::Unavailable(_) | EngineError::Timeout(_))) => {
-                let since = *failing_since.get_or_insert_with(Instant::now);
-                if since.elapsed() >= POLL_PATIENCE {
-                    return Err(error);
-                }
-                tracing::warn!(index, %error, "engine task could not be read; trying again");
-                continue;
-            }
-            Err(error) => return Err(error),
-        };
-        failing_since = None;
-
-        if let Some(counts) = &reply.task.status {
-            let now = DeleteProgress { total: counts.total, deleted: counts.deleted };
-            if last != Some(now) {
-                report(DeleteEvent::Progress(now));
-                last = Some(now);
-            }
-        }
-        if reply.completed {
-            let progress = |counts| report(DeleteEvent::Progress(counts));
-            return finished(reply, index, &progress).map(Followed::Done);
-        }
-    }
-}
-
-/// The task as the engine reports it, or `None` when the engine does not know it.
-async fn look(transport: &Transport, task: &EngineTask) -> Result<Option<TaskReply>, EngineError> {
-    let answer = transport.send(&Request::get(&["_tasks", task.as_str()])).await?;
-    if answer.status.as_u16() == 404 && is_unknown_task(&answer.body) {
-        return Ok(None);
-    }
-    answer.success(None)?.parse().map(Some)
-}
-
-/// Whether a 404 answer to `GET /_tasks/{id}` says the engine has no such task.
-fn is_unknown_task(body: &[u8]) -> bool {
-    let reply: Option<Value> = serde_json::from_slice(body).ok();
-    let error_type = reply
-        .as_ref()
-        .and_then(|reply| reply.get("error"))
-        .and_then(|error| error.get("type"))
-        .and_then(Value::as_str);
-    error_type == Some("resource_not_found_exception")
-}
-
-/// The result of a completed task: its deleted count, or why it failed.
-fn finished(
-    reply: TaskReply,
-    index: &str,
-    progress: &(dyn Fn(DeleteProgress) + Sync),
-) -> Result<u64, EngineError> {
-    if let Some(error) = reply.error {
-        let missing =
-            error.get("type").and_then(Value::as_str) == Some("index_not_found_exception");
-        if missing {
-            return Err(EngineError::MissingIndex(index.to_owned()));
-        }
-        return Err(EngineError::Internal(format!("the engine task failed: {}", describe(&error))));
-    }
-
-    let Some(outcome) = reply.response else {
-        return Err(EngineError::Internal("the engine task completed with no result".into()));
-    };
-    progress(DeleteProgress { total: outcome.total, deleted: outcome.deleted });
-
-    if let Some(reason) = outcome.canceled {
-        return Err(EngineError::Internal(format!("the engine task was cancelled: {reason}")));
-    }
-    if let Some(first) = outcome.failures.first() {
-        let cause = first.get("cause").unwrap_or(first);
-        return Err(EngineError::Internal(format!(
-            "the engine task ended with {} failure(s), {} of {} documents deleted; first: {}",
-            outcome.failures.len(),
-            outcome.deleted,
-            outcome.total,
-            describe(cause)
-        )));
-    }
-    Ok(outcome.deleted)
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;
 
     use super::super::fake::{Fake, FakeSetup};
+    use super::super::task::{TaskReply, finished, is_unknown_task};
     use super::*;
+    use crate::backend::DeleteProgress;
 
     fn reply(json: Value) -> TaskReply {
         serde_json::from_value(json).unwrap()

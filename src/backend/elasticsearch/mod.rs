@@ -28,6 +28,7 @@ mod indices;
 mod nodes;
 mod scroll_delete;
 mod search;
+mod task;
 mod transport;
 
 pub use delete::NO_DELETE_BY_QUERY;

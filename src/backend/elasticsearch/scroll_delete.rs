@@ -22,11 +22,11 @@
 //! moved on a page), nor are bulk requests (their counts would be lost); either ends the job.
 
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::failure::describe;
-use super::indices;
 use super::transport::{Request, Transport};
+use super::{bulk, indices};
 use crate::backend::{DeleteProgress, EngineError};
 use crate::query::Query;
 
@@ -81,11 +81,6 @@ struct Shards {
     failed: u64,
     #[serde(default)]
     failures: Vec<Value>,
-}
-
-#[derive(Deserialize)]
-struct BulkReply {
-    items: Vec<Map<String, Value>>,
 }
 
 #[derive(Deserialize)]
@@ -251,24 +246,10 @@ fn bulk_body(targets: &[Target]) -> Vec<u8> {
 
 /// Counts a bulk answer of `expected` delete items.
 fn tally(reply: &[u8], expected: usize) -> Result<Tally, EngineError> {
-    let reply: BulkReply = serde_json::from_slice(reply).map_err(|error| {
-        EngineError::Internal(format!("unexpected bulk answer from the engine: {error}"))
-    })?;
-    if reply.items.len() != expected {
-        return Err(EngineError::Internal(format!(
-            "the engine answered for {} deletes of a batch of {expected}",
-            reply.items.len()
-        )));
-    }
+    let items: Vec<BulkItem> = bulk::items(reply, expected, "deletes")?;
 
     let mut tally = Tally::default();
-    for item in reply.items {
-        let Some((_action, result)) = item.into_iter().next() else {
-            return Err(EngineError::Internal("the bulk answer holds an empty item".into()));
-        };
-        let item: BulkItem = serde_json::from_value(result).map_err(|error| {
-            EngineError::Internal(format!("unexpected bulk item from the engine: {error}"))
-        })?;
+    for item in items {
         count(&mut tally, item);
     }
     Ok(tally)

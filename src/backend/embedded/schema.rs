@@ -12,14 +12,7 @@ use tantivy::schema::{
 
 use super::analyzer;
 use crate::mapping::{FieldType, Mapping};
-
-/// The Tantivy field holding the document id.
-pub const ID: &str = "_id";
-/// The Tantivy field holding the original document.
-pub const SOURCE: &str = "_source";
-/// The fast field numbering documents in the order they were stored, which orders hits of
-/// equal score as Elasticsearch does (oldest first).
-pub const SEQUENCE: &str = "_seq";
+pub use crate::mapping::{ID_FIELD as ID, SEQUENCE_FIELD as SEQUENCE, SOURCE_FIELD as SOURCE};
 
 /// The Tantivy fields of one index, by mapping path.
 #[derive(Debug, Clone)]
