@@ -17,10 +17,7 @@
 //! hits of equal score oldest first, as a freshly loaded Elasticsearch index does, so the
 //! summary it prints also counts the requests whose pages came out identical.
 //!
-//! A second test analyses every Unicode code point on each engine and checks the embedded
-//! analyzer finds the same tokens, so the analyzer's tables stay tied to the reference.
-//!
-//! Both tests need a server: they read `MOAT_TEST_ES_URL` and `MOAT_TEST_OPENSEARCH_URL` as
+//! The test needs a server: they read `MOAT_TEST_ES_URL` and `MOAT_TEST_OPENSEARCH_URL` as
 //! the other tests do, and without them print a note and pass, unless
 //! `MOAT_TEST_REQUIRE_ENGINES=1` makes a missing server a failure.
 
@@ -32,7 +29,6 @@ use std::time::Instant;
 
 use common::{Engine, corpus};
 use moat::api::endpoints::search::plan;
-use moat::backend::embedded::analyzer::analyze;
 use moat::backend::{Backend, SearchResponse};
 use moat::config::{EndpointKind, SearchEndpoint};
 use serde_json::{Value, json};
@@ -60,7 +56,7 @@ const MIN_REQUESTS: usize = 60;
 /// backend as on each remote engine.
 #[test]
 fn embedded_and_remote_engines_find_the_same_hits() {
-    let remotes = remote_engines();
+    let remotes = Engine::remotes();
     if remotes.is_empty() {
         return;
     }
@@ -100,54 +96,6 @@ fn embedded_and_remote_engines_find_the_same_hits() {
 
     println!("differential run took {:.1} s in all", started.elapsed().as_secs_f32());
     assert!(failures.is_empty(), "the backends disagree:\n{}", failures.join("\n"));
-}
-
-/// Each code point alone (one per line) gives the same tokens in the embedded analyzer as in
-/// each remote engine's `standard` analyzer.
-#[test]
-fn every_code_point_is_analysed_as_the_engines_do() {
-    let client = reqwest::blocking::Client::new();
-    let points: Vec<char> =
-        (0x21..=0x10_FFFF).filter_map(char::from_u32).filter(|c| !is_private_use(*c)).collect();
-
-    for engine in remote_engines() {
-        let Engine::Remote { name, url } = &engine else { continue };
-        let mut checked = 0;
-
-        for chunk in points.chunks(4_000) {
-            let text = one_per_line(chunk);
-            let expected = engine_tokens(&client, url, &text);
-            let found = analyze(&text);
-
-            if let Some(index) = (0..expected.len().max(found.len()))
-                .find(|index| expected.get(*index) != found.get(*index))
-            {
-                panic!(
-                    "{name} and the embedded analyzer split U+{:04X}..U+{:04X} differently: \
-                     token {index} is {:?} there and {:?} here (after {:?}); re-derive the \
-                     table in src/backend/embedded/analyzer/classes.rs",
-                    u32::from(chunk[0]),
-                    u32::from(chunk[chunk.len() - 1]),
-                    expected.get(index),
-                    found.get(index),
-                    index.checked_sub(1).and_then(|before| found.get(before)),
-                );
-            }
-            checked += chunk.len();
-        }
-        println!("analysis on {name}: {checked} code points give the same tokens");
-    }
-}
-
-/// The remote engines of this run; a note or a failure for those missing, as the harness
-/// decides.
-fn remote_engines() -> Vec<Engine> {
-    let is_remote = |engine: &Engine| matches!(engine, Engine::Remote { .. });
-    let remotes: Vec<Engine> = Engine::all().into_iter().filter(is_remote).collect();
-    if remotes.is_empty() {
-        eprintln!("note: the differential test needs Elasticsearch or OpenSearch; not run");
-    }
-    remotes
 }
 
 /// A runtime for the backends' async calls.
@@ -254,36 +202,13 @@ impl Drop for Side {
 
 /// A config declaring the corpus index and the two search endpoints over it.
 fn config_text(engine: &Engine, index: &str, mapping: &Path) -> String {
-    let backend = match engine {
-        Engine::Embedded => "kind = \"embedded\"".to_owned(),
-        Engine::Remote { url, .. } => {
-            format!("kind = \"elasticsearch\"\nnodes = [\"{url}\"]\ntimeout_ms = 30000")
-        }
-    };
-
-    format!(
-        r#"[backend]
-{backend}
-
-[indices.{index}]
-mappings_file = "{mapping}"
-
-[[endpoints]]
-kind = "search"
-path = "{VISITS}"
-index = "{index}"
-text = {{ param = "term", field = "visit_details" }}
-source = ["visit_id", "visit_details"]
-
-[[endpoints]]
-kind = "search"
-path = "{OWNERS}"
-index = "{index}"
-text = {{ param = "term", field = "owner_name" }}
-source = ["visit_id", "owner_name"]
-"#,
-        mapping = mapping.display(),
-    )
+    [
+        engine.backend_toml(30_000),
+        common::index_toml(index, mapping),
+        common::search_toml(VISITS, index, "visit_details", &["visit_id", "visit_details"]),
+        common::search_toml(OWNERS, index, "owner_name", &["visit_id", "owner_name"]),
+    ]
+    .concat()
 }
 
 /// The search endpoint the config declares at `path`.
@@ -490,34 +415,4 @@ fn sample(items: &[String]) -> String {
     }
     let shown: Vec<&str> = items.iter().take(5).map(String::as_str).collect();
     format!("{} of them: {}", items.len(), shown.join(", "))
-}
-
-/// The tokens the engine at `url` finds in `text` with the `standard` analyzer.
-fn engine_tokens(client: &reqwest::blocking::Client, url: &str, text: &str) -> Vec<String> {
-    let body = json!({"analyzer": "standard", "text": text});
-    let answer: Value = client
-        .post(format!("{url}/_analyze"))
-        .json(&body)
-        .send()
-        .and_then(reqwest::blocking::Response::error_for_status)
-        .and_then(reqwest::blocking::Response::json)
-        .expect("the engine analyses the text");
-
-    let tokens = answer["tokens"].as_array().expect("a list of tokens");
-    tokens.iter().map(|token| token["token"].as_str().unwrap_or_default().to_owned()).collect()
-}
-
-/// The characters one per line, so that none joins its neighbours.
-fn one_per_line(chars: &[char]) -> String {
-    let mut text = String::with_capacity(chars.len() * 5);
-    for c in chars {
-        text.push(*c);
-        text.push('\n');
-    }
-    text
-}
-
-/// Private use characters, which no engine is expected to treat alike.
-fn is_private_use(c: char) -> bool {
-    matches!(u32::from(c), 0xE000..=0xF8FF | 0xF_0000..)
 }

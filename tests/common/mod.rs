@@ -60,6 +60,19 @@ impl Engine {
         engines
     }
 
+    /// The remote engines of this run (a note when there is none, or a failure when engines
+    /// are required).
+    pub fn remotes() -> Vec<Engine> {
+        let remotes: Vec<Engine> = Engine::all()
+            .into_iter()
+            .filter(|engine| matches!(engine, Engine::Remote { .. }))
+            .collect();
+        if remotes.is_empty() {
+            eprintln!("note: this test needs Elasticsearch or OpenSearch; not run");
+        }
+        remotes
+    }
+
     /// A short name for messages.
     pub fn name(&self) -> &'static str {
         match self {
@@ -68,15 +81,31 @@ impl Engine {
         }
     }
 
-    fn backend_toml(&self) -> String {
+    /// The `[backend]` section for this engine, with a request timeout of `timeout_ms`.
+    pub fn backend_toml(&self, timeout_ms: u64) -> String {
         match self {
             Engine::Embedded => "[backend]\nkind = \"embedded\"\n".to_owned(),
             Engine::Remote { url, .. } => format!(
-                "[backend]\nkind = \"elasticsearch\"\nnodes = [\"{url}\"]\ntimeout_ms = 5000\n\
-                 node_retry_after_ms = 1000\n"
+                "[backend]\nkind = \"elasticsearch\"\nnodes = [\"{url}\"]\n\
+                 timeout_ms = {timeout_ms}\nnode_retry_after_ms = 1000\n"
             ),
         }
     }
+}
+
+/// An `[indices.NAME]` section reading its mapping from `mapping`.
+pub fn index_toml(index: &str, mapping: &Path) -> String {
+    format!("\n[indices.{index}]\nmappings_file = \"{}\"\n", mapping.display())
+}
+
+/// A phrase-search endpoint at `path` over `field`, answering with `source`.
+pub fn search_toml(path: &str, index: &str, field: &str, source: &[&str]) -> String {
+    let source: Vec<String> = source.iter().map(|field| format!("\"{field}\"")).collect();
+    format!(
+        "\n[[endpoints]]\nkind = \"search\"\npath = \"{path}\"\nindex = \"{index}\"\n\
+         text = {{ param = \"term\", field = \"{field}\" }}\nsource = [{}]\n",
+        source.join(", ")
+    )
 }
 
 /// A config and data directory of one test, with a unique index name.
@@ -95,42 +124,19 @@ impl Setup {
         let index = format!("vet-visits-test-{}", unique());
         let mapping = shared_data("vet-visits.mappings.json");
 
-        let text = format!(
-            r#"{backend}
-[indices.{index}]
-mappings_file = "{mapping}"
-
-[[endpoints]]
-kind = "ping"
-path = "/ping"
-
-[[endpoints]]
-kind = "search"
-path = "/search"
-index = "{index}"
-text = {{ param = "term", field = "visit_details" }}
-source = ["owner_name", "visit_details"]
-
-[[endpoints]]
-kind = "search"
-path = "/search-owner"
-index = "{index}"
-text = {{ param = "term", field = "owner_name" }}
-source = ["owner_name", "pet_name"]
-
-[[endpoints]]
-kind = "delete-by-query"
-path = "/delete-by-query"
-index = "{index}"
-term = {{ param = "term", field = "pet_name.keyword" }}
-
-[[endpoints]]
-kind = "job-status"
-path = "/tasks/{{task_id}}"
-"#,
-            backend = engine.backend_toml(),
-            mapping = mapping.display(),
-        );
+        let text = [
+            engine.backend_toml(5000),
+            index_toml(&index, &mapping),
+            "\n[[endpoints]]\nkind = \"ping\"\npath = \"/ping\"\n".to_owned(),
+            search_toml("/search", &index, "visit_details", &["owner_name", "visit_details"]),
+            search_toml("/search-owner", &index, "owner_name", &["owner_name", "pet_name"]),
+            format!(
+                "\n[[endpoints]]\nkind = \"delete-by-query\"\npath = \"/delete-by-query\"\n\
+                 index = \"{index}\"\nterm = {{ param = \"term\", field = \"pet_name.keyword\" }}\n"
+            ),
+            "\n[[endpoints]]\nkind = \"job-status\"\npath = \"/tasks/{task_id}\"\n".to_owned(),
+        ]
+        .concat();
 
         let config = dir.path().join("moat.toml");
         std::fs::write(&config, text).expect("the config is written");
