@@ -5,12 +5,13 @@
 //! copied onto the response, and the rendering of problems.
 
 mod body;
+pub mod cursor;
 mod deadline;
 mod docs;
 pub mod endpoints;
 mod error;
 mod json;
-mod params;
+pub mod params;
 mod trace;
 
 pub use error::{ApiError, FieldProblem};
@@ -36,6 +37,8 @@ pub struct AppState {
     pub jobs: Jobs,
     /// The largest body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The key search cursors are sealed with.
+    pub cursors: Arc<cursor::CursorKey>,
 }
 
 /// The full router for `config`.

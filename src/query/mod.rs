@@ -18,6 +18,8 @@ mod boolean;
 mod filters;
 mod match_all;
 mod match_phrase;
+mod parse;
+pub mod template;
 mod term;
 mod text;
 
@@ -25,6 +27,7 @@ pub use boolean::Bool;
 pub use filters::{Exists, Range, Terms};
 pub use match_all::MatchAll;
 pub use match_phrase::MatchPhrase;
+pub use parse::ParseError;
 pub use term::Term;
 pub use text::{Match, MatchBoolPrefix, Operator, auto_fuzziness};
 
