@@ -19,7 +19,7 @@ use crate::api::body::JsonObject;
 use crate::api::cursor::{CursorKey, Position};
 use crate::api::error::{ApiError, FieldProblem};
 use crate::api::params::{self, Checked};
-use crate::backend::{Backend, SearchResponse};
+use crate::backend::{Backend, SearchRequest, SearchResponse};
 
 /// Checks the parameters, runs the search and shapes the answer.
 pub async fn search(
@@ -61,6 +61,16 @@ pub async fn search(
         facets: !endpoint.facets.is_empty(),
     };
     Ok(shape.answer(found, next_cursor))
+}
+
+/// Checks a client's parameters and builds the search they ask for, without a cursor (for
+/// tests and tools that run plans directly on a backend).
+pub fn plan_request(
+    declared: &Declared,
+    values: Map<String, Value>,
+) -> Result<SearchRequest, ApiError> {
+    let checked = params::check(&declared.specs, values)?;
+    plan(declared, &checked, None)
 }
 
 /// Where the page after `found` starts, `seen` hits having come before it; none when no
