@@ -2,9 +2,9 @@
 //!
 //! Hits are ordered by the request's sort keys, then by load order (`_seq`), so every hit has
 //! a unique position: the key of the last hit of a page is where the next page starts. Each
-//! segment keeps only its best `from + size` candidates; keyword sort values are read as
-//! text for every matching document, which costs a dictionary look-up each (comparing term
-//! ordinals within a segment would lift that).
+//! segment keeps only its best `from + size` candidates. Within a segment keyword values are
+//! compared by their term ordinals (the dictionary is sorted), and only the kept candidates'
+//! and the facets' ordinals are turned into text.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -29,6 +29,16 @@ pub enum SortValue {
     F64(f64),
     /// A keyword.
     Str(String),
+    /// A keyword as its term ordinal in the segment being read.
+    Ord(u64),
+    /// Where a keyword of another page falls among a segment's ordinals: at `ord` when
+    /// `exact`, else just before it.
+    OrdBound {
+        /// The ordinal of the keyword, or of the next one in the dictionary.
+        ord: u64,
+        /// Whether the segment holds the keyword itself.
+        exact: bool,
+    },
 }
 
 impl SortValue {
@@ -38,6 +48,7 @@ impl SortValue {
             SortValue::I64(number) => json!(number),
             SortValue::F64(number) => json!(number),
             SortValue::Str(text) => json!(text),
+            SortValue::Ord(_) | SortValue::OrdBound { .. } => Value::Null,
         }
     }
 
@@ -46,6 +57,12 @@ impl SortValue {
             (SortValue::I64(a), SortValue::I64(b)) => a.cmp(b),
             (SortValue::F64(a), SortValue::F64(b)) => a.total_cmp(b),
             (SortValue::Str(a), SortValue::Str(b)) => a.as_bytes().cmp(b.as_bytes()),
+            (SortValue::Ord(a), SortValue::Ord(b)) => a.cmp(b),
+            (SortValue::Ord(a), SortValue::OrdBound { ord, exact }) => match a.cmp(ord) {
+                Ordering::Equal if !exact => Ordering::Greater,
+                order => order,
+            },
+            (SortValue::OrdBound { .. }, SortValue::Ord(_)) => other.natural(self).reverse(),
             _ => Ordering::Equal,
         }
     }
@@ -243,6 +260,10 @@ impl Collector for Ranking {
                 },
             });
         }
+        let after = match &self.after {
+            Some(after) => Some(segment_after(after, &columns)?),
+            None => None,
+        };
         let mut facets = Vec::with_capacity(self.facets.len());
         for field in &self.facets {
             let column = fast.str(field)?;
@@ -253,14 +274,13 @@ impl Collector for Ranking {
         Ok(SegmentRanking {
             segment,
             keys: self.keys.clone(),
-            after: self.after.clone(),
+            after,
             limit: self.limit,
             sequence: fast.u64(schema::SEQUENCE)?,
             columns,
             facets,
             total: 0,
             best: Vec::new(),
-            text: String::new(),
         })
     }
 
@@ -304,7 +324,6 @@ pub struct SegmentRanking {
     facets: Vec<(Option<StrColumn>, Vec<u64>)>,
     total: u64,
     best: Vec<Candidate>,
-    text: String,
 }
 
 impl SegmentRanking {
@@ -333,11 +352,7 @@ impl SegmentRanking {
             SortColumn::Str(column) => {
                 let ords = column.term_ords(doc);
                 let ord = if descending { ords.max() } else { ords.min() };
-                self.text.clear();
-                match ord.map(|ord| column.ord_to_str(ord, &mut self.text)) {
-                    Some(Ok(true)) => SortValue::Str(self.text.clone()),
-                    _ => SortValue::Missing,
-                }
+                ord.map_or(SortValue::Missing, SortValue::Ord)
             }
         }
     }
@@ -387,23 +402,59 @@ impl SegmentCollector for SegmentRanking {
 
     fn harvest(mut self) -> Ranked {
         keep_best(&mut self.best, self.limit, &self.keys);
-        let mut facets = Vec::with_capacity(self.facets.len());
-        for (column, counts) in &self.facets {
-            let mut named = HashMap::new();
-            let Some(column) = column else {
-                facets.push(named);
-                continue;
-            };
-            for (ord, count) in counts.iter().enumerate().filter(|(_, count)| **count > 0) {
-                let mut value = String::new();
-                if let Ok(true) = column.ord_to_str(ord as u64, &mut value) {
-                    named.insert(value, *count);
+        for candidate in &mut self.best {
+            for (value, column) in candidate.key.values.iter_mut().zip(&self.columns) {
+                if let (SortValue::Ord(ord), SortColumn::Str(column)) = (&*value, column) {
+                    let mut text = String::new();
+                    *value = match column.ord_to_str(*ord, &mut text) {
+                        Ok(true) => SortValue::Str(text),
+                        _ => SortValue::Missing,
+                    };
                 }
             }
-            facets.push(named);
         }
-        Ranked { total: self.total, best: self.best, facets }
+
+        let facets = self.facets.iter().map(|(column, counts)| named_counts(column, counts));
+        Ranked { total: self.total, best: self.best, facets: facets.collect() }
     }
+}
+
+/// The counts of the ordinals that were seen, by their text.
+fn named_counts(column: &Option<StrColumn>, counts: &[u64]) -> HashMap<String, u64> {
+    let mut named = HashMap::new();
+    let Some(column) = column else { return named };
+
+    let seen: Vec<(u64, u64)> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, count)| **count > 0)
+        .map(|(ord, count)| (ord as u64, *count))
+        .collect();
+    let mut next = seen.iter().map(|(_, count)| *count);
+    let _ = column.dictionary().sorted_ords_to_term_cb(seen.iter().map(|(ord, _)| *ord), |term| {
+        if let Some(count) = next.next() {
+            named.insert(String::from_utf8_lossy(term).into_owned(), count);
+        }
+        Ok(())
+    });
+    named
+}
+
+/// `after` with its keywords placed among the ordinals of one segment's columns.
+fn segment_after(after: &RankKey, columns: &[SortColumn]) -> tantivy::Result<RankKey> {
+    let mut placed = after.clone();
+    for (value, column) in placed.values.iter_mut().zip(columns) {
+        let (SortValue::Str(text), SortColumn::Str(column)) = (&*value, column) else {
+            continue;
+        };
+        let mut from = column.dictionary().range().ge(text.as_bytes()).into_stream()?;
+        *value = if from.advance() {
+            SortValue::OrdBound { ord: from.term_ord(), exact: from.key() == text.as_bytes() }
+        } else {
+            SortValue::OrdBound { ord: u64::MAX, exact: false }
+        };
+    }
+    Ok(placed)
 }
 
 fn keep_best(candidates: &mut Vec<Candidate>, limit: usize, keys: &[ResolvedKey]) {
