@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
+use super::access::{CorsConfig, EndpointAccess};
 use super::load::Origin;
 use super::secret::Secret;
 
@@ -23,6 +24,8 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// `[server.cors]`: the browser origins allowed; none when absent.
+    pub cors: Option<CorsConfig>,
 }
 
 impl ServerConfig {
@@ -38,6 +41,7 @@ impl Default for ServerConfig {
             addr: ServerConfig::DEFAULT_ADDR.parse().expect("the default address is valid"),
             data_dir: PathBuf::from("moat-data"),
             max_body_bytes: ServerConfig::DEFAULT_MAX_BODY_BYTES,
+            cors: None,
         }
     }
 }
@@ -169,6 +173,8 @@ pub struct EndpointConfig {
     pub path: String,
     /// What the endpoint does.
     pub kind: EndpointKind,
+    /// Who may call it and how often.
+    pub access: EndpointAccess,
 }
 
 /// The kinds of endpoint, chosen by `kind = "…"`.
