@@ -66,13 +66,26 @@ impl Access {
 
 /// How an endpoint is reached.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Rule {
+pub enum Rule {
     /// By anyone.
     Open,
     /// With a key whose scope lists the endpoint.
     Key,
     /// With a tenant token pinning some of these fields.
     Tenant(Vec<String>),
+}
+
+impl Rule {
+    /// How `endpoint` of `config` is reached.
+    pub fn of(config: &Config, endpoint: &EndpointConfig) -> Rule {
+        if !endpoint.access.tenant_filters.is_empty() {
+            Rule::Tenant(endpoint.access.tenant_filters.clone())
+        } else if config.access.keys_on && !endpoint.access.open {
+            Rule::Key
+        } else {
+            Rule::Open
+        }
+    }
 }
 
 /// The guard of one endpoint.
@@ -87,13 +100,7 @@ pub struct Guard {
 impl Guard {
     /// The guard of `endpoint`, sharing `access`.
     pub fn new(access: Arc<Access>, config: &Config, endpoint: &EndpointConfig) -> Guard {
-        let rule = if !endpoint.access.tenant_filters.is_empty() {
-            Rule::Tenant(endpoint.access.tenant_filters.clone())
-        } else if access.keys.is_some() && !endpoint.access.open {
-            Rule::Key
-        } else {
-            Rule::Open
-        };
+        let rule = Rule::of(config, endpoint);
         let limits = endpoint.access.rate_limit.unwrap_or(config.access.rate_limit);
 
         Guard {

@@ -5,6 +5,7 @@
 
 mod operations;
 mod schemas;
+mod security;
 
 use serde_json::{Map, Value, json};
 
@@ -15,7 +16,7 @@ pub fn document(config: &Config) -> Value {
     let mut paths = Map::new();
 
     for endpoint in &config.endpoints {
-        let (method, operation) = match &endpoint.kind {
+        let (method, mut operation) = match &endpoint.kind {
             EndpointKind::Ping(ping) => ("get", operations::ping(ping)),
             EndpointKind::Search(search) => ("post", operations::search(config, search)),
             EndpointKind::DeleteByQuery(delete) => {
@@ -23,7 +24,13 @@ pub fn document(config: &Config) -> Value {
             }
             EndpointKind::JobStatus(status) => ("get", operations::job_status(status)),
         };
+        security::apply(config, endpoint, &mut operation);
         paths.insert(endpoint.path.clone(), json!({ method: operation }));
+    }
+
+    let mut components = json!({"schemas": schemas::components()});
+    if let Some(schemes) = security::schemes(config) {
+        components["securitySchemes"] = schemes;
     }
 
     json!({
@@ -35,6 +42,6 @@ pub fn document(config: &Config) -> Value {
                             problem document; every response carries `x-request-id`.",
         },
         "paths": paths,
-        "components": {"schemas": schemas::components()},
+        "components": components,
     })
 }
