@@ -14,6 +14,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+use crate::api::cursor::CursorKey;
 use crate::api::{self, AppState};
 use crate::backend::{Backend, EngineError};
 use crate::config::{Config, IndexSpec};
@@ -51,7 +52,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!(resumed, "unfinished jobs resumed");
     }
 
-    let state = AppState { backend, jobs, max_body_bytes: config.server.max_body_bytes };
+    let cursors = match &config.server.cursor_secret {
+        Some(secret) => CursorKey::from_secret(secret.expose().unwrap_or_default()),
+        None => CursorKey::in_data_dir(&data_dir).context("cannot keep the cursor key")?,
+    };
+    let state = AppState {
+        backend,
+        jobs,
+        max_body_bytes: config.server.max_body_bytes,
+        cursors: Arc::new(cursors),
+    };
     let app = api::router(&config, state);
     let listener = TcpListener::bind(config.server.addr)
         .await

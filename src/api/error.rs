@@ -66,6 +66,9 @@ pub enum ApiError {
     /// The request took longer than moat allows (408).
     #[error("the request was not completed in time")]
     RequestTimeout,
+    /// The cursor's frozen view of the index has expired (410).
+    #[error("this cursor has expired; start again from the first page")]
+    CursorExpired,
     /// The endpoint exists with another method (405).
     #[error("this endpoint does not accept this method")]
     MethodNotAllowed,
@@ -93,6 +96,7 @@ impl From<EngineError> for ApiError {
         let kind = match &error {
             EngineError::Unavailable(_) | EngineError::Locked(_) => EngineKind::Unavailable,
             EngineError::Timeout(_) => EngineKind::Timeout,
+            EngineError::SnapshotExpired(_) => return ApiError::CursorExpired,
             EngineError::Rejected(_) | EngineError::MissingIndex(_) | EngineError::Internal(_) => {
                 EngineKind::BadGateway
             }
@@ -113,6 +117,7 @@ impl ApiError {
             ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::CursorExpired => StatusCode::GONE,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Engine(_, EngineKind::BadGateway) => StatusCode::BAD_GATEWAY,
             ApiError::Engine(_, EngineKind::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
@@ -133,6 +138,7 @@ impl ApiError {
             ApiError::RateLimited(_) => "rate-limited",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::CursorExpired => "cursor-expired",
             ApiError::RequestTimeout => "request-timeout",
             ApiError::Engine(_, EngineKind::BadGateway) => "engine-error",
             ApiError::Engine(_, EngineKind::Unavailable) => "engine-unavailable",
@@ -152,6 +158,7 @@ impl ApiError {
             ApiError::RateLimited(_) => "Too many requests",
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed => "Method not allowed",
+            ApiError::CursorExpired => "Cursor expired",
             ApiError::RequestTimeout => "Request timeout",
             ApiError::Engine(_, EngineKind::BadGateway) => "Search engine error",
             ApiError::Engine(_, EngineKind::Unavailable) => "Search engine unavailable",

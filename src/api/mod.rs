@@ -7,12 +7,13 @@
 
 mod body;
 mod cors;
+pub mod cursor;
 mod deadline;
 mod docs;
 pub mod endpoints;
 mod error;
 mod json;
-mod params;
+pub mod params;
 mod security_headers;
 mod trace;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub jobs: Jobs,
     /// The largest body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The key search cursors are sealed with.
+    pub cursors: Arc<cursor::CursorKey>,
 }
 
 /// The full router for `config`.

@@ -16,6 +16,9 @@ pub enum EngineError {
     /// The index named by the config does not exist on the engine.
     #[error("index `{0}` is missing")]
     MissingIndex(String),
+    /// The frozen view of the index a cursor continues on has expired.
+    #[error("snapshot expired: {0}")]
+    SnapshotExpired(String),
     /// The embedded index is held by another process.
     #[error("{0}")]
     Locked(String),

@@ -11,9 +11,14 @@
 pub mod elasticsearch;
 pub mod embedded;
 mod error;
+mod search;
 mod source;
 
 pub use error::EngineError;
+pub use search::{
+    Bucket, Facet, FacetRequest, HighlightRequest, Hit, SearchRequest, SearchResponse, Snapshot,
+    SortKey,
+};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -22,37 +27,6 @@ use serde_json::{Map, Value};
 
 use crate::config::{BackendConfig, Config, IndexSpec};
 use crate::query::Query;
-
-/// A search to run on one index.
-#[derive(Debug, Clone)]
-pub struct SearchRequest {
-    /// What to match.
-    pub query: Query,
-    /// How many hits to return.
-    pub size: usize,
-    /// The source fields to return with each hit, in this order.
-    pub source_fields: Vec<String>,
-}
-
-/// What a search found.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchResponse {
-    /// How many documents match in all.
-    pub total: u64,
-    /// The best hits, best first.
-    pub hits: Vec<Hit>,
-}
-
-/// One matching document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    /// The document id.
-    pub id: String,
-    /// The relevance score.
-    pub score: f32,
-    /// The requested source fields.
-    pub source: Map<String, Value>,
-}
 
 /// How the engine is doing, as `/ping` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,11 +44,7 @@ struct Keys<'a> {
 
 /// Prints a new key and its entry.
 pub fn run(args: &KeyArgs) -> ExitCode {
-    let mut bytes = [0u8; KEY_BYTES];
-    if let Err(error) = getrandom::fill(&mut bytes) {
-        eprintln!("moat key: the system gave no random bytes: {error}");
-        return ExitCode::FAILURE;
-    }
+    let bytes: [u8; KEY_BYTES] = rand::random();
     let random: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
     let key = format!("{KEY_PREFIX}{random}");
 

@@ -5,9 +5,10 @@ use toml::{Table, Value};
 use super::load::Reader;
 use super::model::{
     DeleteByQueryEndpoint, EndpointConfig, EndpointKind, JobStatusEndpoint, PingEndpoint,
-    SearchEndpoint,
 };
 use super::problem::KeyPath;
+use super::search::SearchEndpoint;
+use super::template::TemplateEndpoint;
 
 impl Reader<'_> {
     pub(super) fn endpoints(
@@ -53,6 +54,7 @@ impl Reader<'_> {
         let kind = match kind.as_str() {
             "ping" => EndpointKind::Ping(self.typed::<PingEndpoint>(rest, at)?),
             "search" => EndpointKind::Search(self.typed::<SearchEndpoint>(rest, at)?),
+            "template" => EndpointKind::Template(self.typed::<TemplateEndpoint>(rest, at)?),
             "delete-by-query" => {
                 EndpointKind::DeleteByQuery(self.typed::<DeleteByQueryEndpoint>(rest, at)?)
             }

@@ -162,7 +162,9 @@ impl Reader<'_> {
                 continue;
             };
 
-            if entry.public && !matches!(endpoint.kind, EndpointKind::Search(_)) {
+            let searches =
+                matches!(endpoint.kind, EndpointKind::Search(_) | EndpointKind::Template(_));
+            if entry.public && !searches {
                 let message = format!(
                     "a public key ships in browsers and may call search endpoints only; \
                      `{path}` is a {} endpoint",

@@ -39,7 +39,10 @@ mod locate;
 mod model;
 mod problem;
 mod route;
+mod search;
+mod search_check;
 mod secret;
+mod template;
 mod validate;
 
 pub use access::{
@@ -51,10 +54,16 @@ pub use index_name::MAX_INDEX_NAME_BYTES;
 pub use load::{Config, IndexSpec, Origin, load, load_bundled, load_text};
 pub use model::{
     AuthConfig, BackendConfig, Credentials, DeleteByQueryEndpoint, ElasticsearchConfig,
-    EndpointConfig, EndpointKind, IndexConfig, JobStatusEndpoint, PingEndpoint, SearchEndpoint,
-    ServerConfig, SizeLimits, TermParam, TextParam, TlsConfig,
+    EndpointConfig, EndpointKind, IndexConfig, JobStatusEndpoint, PingEndpoint, ServerConfig,
+    TermParam, TlsConfig,
 };
 pub use problem::{ConfigError, Problem};
 pub use route::{DOCS_PATH, OPENAPI_PATH};
+pub use search::{
+    FacetConfig, FilterKind, FilterParam, FixedFilter, HighlightConfig, Method, Paging,
+    SearchEndpoint, SizeLimits, Sorts, TextMode, TextParam,
+};
+pub use search_check::{HIGHLIGHT_KEY, split_boost};
 pub use secret::{Secret, Unresolved};
+pub use template::{ParamType, TemplateEndpoint, TemplateParam};
 pub(crate) use validate::check_node_url;

@@ -8,7 +8,9 @@ use serde::{Deserialize, Deserializer};
 
 use super::access::{CorsConfig, EndpointAccess};
 use super::load::Origin;
+use super::search::SearchEndpoint;
 use super::secret::Secret;
+use super::template::TemplateEndpoint;
 
 /// `[server]`: where and how moat listens.
 #[derive(Debug, Clone, Deserialize)]
@@ -24,6 +26,9 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// The secret search cursors are sealed with, shared by every moat instance serving the
+    /// same endpoints; without it each instance keeps a random key in its data directory.
+    pub cursor_secret: Option<Secret>,
     /// `[server.cors]`: the browser origins allowed; none when absent.
     pub cors: Option<CorsConfig>,
 }
@@ -41,6 +46,7 @@ impl Default for ServerConfig {
             addr: ServerConfig::DEFAULT_ADDR.parse().expect("the default address is valid"),
             data_dir: PathBuf::from("moat-data"),
             max_body_bytes: ServerConfig::DEFAULT_MAX_BODY_BYTES,
+            cursor_secret: None,
             cors: None,
         }
     }
@@ -182,8 +188,10 @@ pub struct EndpointConfig {
 pub enum EndpointKind {
     /// `GET`: the engine's health.
     Ping(PingEndpoint),
-    /// `POST`: a full-text search.
+    /// `GET` and `POST`: a declared search.
     Search(SearchEndpoint),
+    /// `GET` and `POST`: a search from a query template.
+    Template(TemplateEndpoint),
     /// `POST`: deletes matching documents in a background job.
     DeleteByQuery(DeleteByQueryEndpoint),
     /// `GET`: the state of a job; the path holds `{task_id}`.
@@ -192,13 +200,14 @@ pub enum EndpointKind {
 
 impl EndpointKind {
     /// Every kind's config name.
-    pub const NAMES: &'static str = "ping, search, delete-by-query, job-status";
+    pub const NAMES: &'static str = "ping, search, template, delete-by-query, job-status";
 
     /// The config name of the kind.
     pub fn name(&self) -> &'static str {
         match self {
             EndpointKind::Ping(_) => "ping",
             EndpointKind::Search(_) => "search",
+            EndpointKind::Template(_) => "template",
             EndpointKind::DeleteByQuery(_) => "delete-by-query",
             EndpointKind::JobStatus(_) => "job-status",
         }
@@ -212,54 +221,6 @@ pub struct PingEndpoint {
     /// A sentence for the API docs.
     #[serde(default)]
     pub description: Option<String>,
-}
-
-/// A search endpoint: a phrase in one text field, a page size, the fields to return.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SearchEndpoint {
-    /// The index searched.
-    pub index: String,
-    /// The client's search text and where it is searched.
-    pub text: TextParam,
-    /// Page size limits.
-    #[serde(default)]
-    pub size: SizeLimits,
-    /// The source fields each hit returns, in this order.
-    pub source: Vec<String>,
-    /// A sentence for the API docs.
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-/// The search text parameter.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TextParam {
-    /// The parameter name clients send.
-    #[serde(default = "default_term_param")]
-    pub param: String,
-    /// The text field searched with `match_phrase`.
-    pub field: String,
-    /// The longest text accepted, in characters.
-    #[serde(default = "default_max_chars")]
-    pub max_chars: usize,
-}
-
-/// Limits of the `size` parameter.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SizeLimits {
-    /// The size when the client sends none.
-    pub default: u64,
-    /// The largest size a client may ask for.
-    pub max: u64,
-}
-
-impl Default for SizeLimits {
-    fn default() -> SizeLimits {
-        SizeLimits { default: 10, max: 100 }
-    }
 }
 
 /// A delete-by-query endpoint: deletes documents whose field equals the client's value.
@@ -315,7 +276,7 @@ fn default_term_param() -> String {
 }
 
 fn default_max_chars() -> usize {
-    1000
+    super::search::default_max_chars()
 }
 
 fn default_timeout_ms() -> u64 {

@@ -7,18 +7,18 @@ use std::collections::HashMap;
 use super::load::{Config, Reader};
 use super::model::{
     AuthConfig, BackendConfig, DeleteByQueryEndpoint, ElasticsearchConfig, EndpointKind,
-    SearchEndpoint,
 };
 use super::problem::KeyPath;
 use super::route::{self, Route};
+use super::search_check::{check_search, check_template};
 use super::secret::Secret;
 use crate::mapping::FieldType;
 
 /// The largest page size an operator may allow.
 pub const MAX_PAGE_SIZE: u64 = 10_000;
 
-/// The parameter every search endpoint takes for its page size.
-const SIZE_PARAM: &str = "size";
+/// The shortest cursor secret accepted.
+const MIN_CURSOR_SECRET_CHARS: usize = 32;
 
 /// The parameter a job-status path must hold.
 const TASK_ID_PARAM: &str = "task_id";
@@ -27,6 +27,18 @@ const TASK_ID_PARAM: &str = "task_id";
 pub(super) fn check(config: &Config, reader: &mut Reader<'_>) {
     if let BackendConfig::Elasticsearch(cluster) = &config.backend {
         check_cluster(config, cluster, reader);
+    }
+
+    if let Some(secret) = &config.server.cursor_secret {
+        let at = KeyPath::default().key("server").key("cursor_secret");
+        match secret.expose() {
+            Err(_) => reader.problem(&at, secret.problem().unwrap_or_default()),
+            Ok(value) if value.chars().count() < MIN_CURSOR_SECRET_CHARS => reader.problem(
+                &at,
+                format!("the secret must be at least {MIN_CURSOR_SECRET_CHARS} characters long"),
+            ),
+            Ok(_) => {}
+        }
     }
 
     let mut routes = Routes::default();
@@ -38,6 +50,7 @@ pub(super) fn check(config: &Config, reader: &mut Reader<'_>) {
         match &endpoint.kind {
             EndpointKind::Ping(_) => {}
             EndpointKind::Search(search) => check_search(config, search, &at, reader),
+            EndpointKind::Template(template) => check_template(config, template, &at, reader),
             EndpointKind::DeleteByQuery(delete) => check_delete(config, delete, &at, reader),
             EndpointKind::JobStatus(_) => {
                 let has_task_id = route
@@ -87,7 +100,7 @@ impl Routes {
 }
 
 /// Checks a parameter name clients send: `[A-Za-z_][A-Za-z0-9_]*`.
-fn check_param(param: &str, at: &KeyPath, reader: &mut Reader<'_>) {
+pub(super) fn check_param(param: &str, at: &KeyPath, reader: &mut Reader<'_>) {
     if param.is_empty() {
         reader.problem(at, "a parameter name must not be empty");
     } else if !route::is_param_name(param) {
@@ -98,54 +111,6 @@ fn check_param(param: &str, at: &KeyPath, reader: &mut Reader<'_>) {
                  with a digit"
             ),
         );
-    }
-}
-
-fn check_search(config: &Config, search: &SearchEndpoint, at: &KeyPath, reader: &mut Reader<'_>) {
-    let text_at = at.key("text");
-    check_param(&search.text.param, &text_at.key("param"), reader);
-    if search.text.param == SIZE_PARAM {
-        let message = format!("`{SIZE_PARAM}` is the page size parameter; choose another name");
-        reader.problem(&text_at.key("param"), message);
-    }
-    if search.text.max_chars == 0 {
-        reader.problem(&text_at.key("max_chars"), "must be 1 or more");
-    }
-    if search.source.is_empty() {
-        reader.problem(&at.key("source"), "list at least one field for each hit to return");
-    }
-
-    let size = search.size;
-    if size.max == 0 || size.max > MAX_PAGE_SIZE {
-        reader.problem(&at.key("size").key("max"), format!("must be 1..={MAX_PAGE_SIZE}"));
-    }
-    if size.default == 0 || size.default > size.max {
-        reader.problem(&at.key("size").key("default"), "must be 1 or more and at most `max`");
-    }
-
-    let Some(index) = known_index(config, &search.index, &at.key("index"), reader) else {
-        return;
-    };
-
-    match index.mapping.field(&search.text.field) {
-        None => unknown_field(reader, &text_at.key("field"), &search.index, &search.text.field),
-        Some(field) if field.field_type != FieldType::Text => reader.problem(
-            &text_at.key("field"),
-            format!(
-                "`{}` is {} {} field; phrase search needs a text field",
-                field.path,
-                field.field_type.article(),
-                field.field_type.name()
-            ),
-        ),
-        Some(_) => {}
-    }
-
-    for (position, path) in search.source.iter().enumerate() {
-        let is_source = index.mapping.source_fields().any(|field| &field.path == path);
-        if !is_source && !index.mapping.is_object(path) {
-            unknown_field(reader, &at.key("source").index(position), &search.index, path);
-        }
     }
 }
 
@@ -180,7 +145,7 @@ fn check_delete(
     }
 }
 
-fn known_index<'c>(
+pub(super) fn known_index<'c>(
     config: &'c Config,
     name: &str,
     at: &KeyPath,
@@ -198,7 +163,7 @@ fn known_index<'c>(
     index
 }
 
-fn unknown_field(reader: &mut Reader<'_>, at: &KeyPath, index: &str, path: &str) {
+pub(super) fn unknown_field(reader: &mut Reader<'_>, at: &KeyPath, index: &str, path: &str) {
     reader.problem(at, format!("index `{index}` has no field `{path}` in its mapping"));
 }
 

@@ -13,6 +13,7 @@ mod names;
 mod value;
 
 pub use names::{ID_FIELD, RESERVED_FIELDS, SEQUENCE_FIELD, SOURCE_FIELD};
+pub(crate) use value::read_date_upper;
 pub use value::{FieldValue, ValueError};
 
 use serde_json::{Map, Value};

@@ -164,6 +164,27 @@ pub(crate) fn read_date(json: &Value) -> Result<i64, String> {
     Err(format!("`{text}` is not an ISO 8601 date such as 2024-05-01 or 2024-05-01T10:30:00Z"))
 }
 
+/// Reads a date used as an inclusive upper bound: the last millisecond of the period the text
+/// names, as Elasticsearch rounds up `lte` bounds (`2024-05-01` ends at 23:59:59.999,
+/// `2024-05-01T10:30` at 10:30:59.999, `2024-05-01T10:30:00` at 10:30:00.999).
+pub(crate) fn read_date_upper(json: &Value) -> Result<i64, String> {
+    let start = read_date(json)?;
+    let Some(text) = json.as_str().filter(|text| text.parse::<i64>().is_err()) else {
+        return Ok(start);
+    };
+
+    let (_, time) = text.split_once('T').unwrap_or((text, ""));
+    let time = time.trim_end_matches('Z');
+    let time = time.split(['+', '-']).next().unwrap_or(time);
+    let extra = match time.matches(':').count() {
+        _ if time.is_empty() => 86_399_999,
+        1 => 59_999,
+        _ if !time.contains('.') => 999,
+        _ => 0,
+    };
+    Ok(start.saturating_add(extra))
+}
+
 fn epoch_millis(moment: OffsetDateTime) -> i64 {
     #[allow(clippy::cast_possible_truncation)]
     let millis = (moment.unix_timestamp_nanos() / 1_000_000) as i64;
@@ -193,6 +214,16 @@ mod tests {
             read(FieldType::Date, json!("1970-01-02")).unwrap(),
             [FieldValue::DateMillis(86_400_000)]
         );
+    }
+
+    #[test]
+    fn rounds_partial_upper_dates_up() {
+        let day = 86_400_000;
+        assert_eq!(read_date_upper(&json!("1970-01-02")), Ok(2 * day - 1));
+        assert_eq!(read_date_upper(&json!("1970-01-01T00:01")), Ok(119_999));
+        assert_eq!(read_date_upper(&json!("1970-01-01T00:00:01Z")), Ok(1_999));
+        assert_eq!(read_date_upper(&json!("1970-01-01T00:00:01.5Z")), Ok(1_500));
+        assert_eq!(read_date_upper(&json!(1234)), Ok(1234));
     }
 
     #[test]

@@ -5,27 +5,45 @@
 
 mod operations;
 mod schemas;
+mod search;
 mod security;
+
+pub use search::param_schema;
 
 use serde_json::{Map, Value, json};
 
+use crate::api::endpoints::search::Declared;
+use crate::api::endpoints::template;
 use crate::config::{Config, EndpointKind};
+
+fn one(method: &str, operation: Value) -> Map<String, Value> {
+    Map::from_iter([(method.to_owned(), operation)])
+}
 
 /// The OpenAPI document for `config`.
 pub fn document(config: &Config) -> Value {
     let mut paths = Map::new();
 
     for endpoint in &config.endpoints {
-        let (method, mut operation) = match &endpoint.kind {
-            EndpointKind::Ping(ping) => ("get", operations::ping(ping)),
-            EndpointKind::Search(search) => ("post", operations::search(config, search)),
-            EndpointKind::DeleteByQuery(delete) => {
-                ("post", operations::delete_by_query(config, delete))
+        let mut by_method = match &endpoint.kind {
+            EndpointKind::Ping(ping) => one("get", operations::ping(ping)),
+            EndpointKind::Search(declared) => {
+                let Some(index) = config.index(&declared.index) else { continue };
+                let declared = Declared::new(&endpoint.path, declared, &index.mapping);
+                search::search_operations(config, &declared)
             }
-            EndpointKind::JobStatus(status) => ("get", operations::job_status(status)),
+            EndpointKind::Template(template) => {
+                search::template_operations(config, &template::Declared::new(template))
+            }
+            EndpointKind::DeleteByQuery(delete) => {
+                one("post", operations::delete_by_query(config, delete))
+            }
+            EndpointKind::JobStatus(status) => one("get", operations::job_status(status)),
         };
-        security::apply(config, endpoint, &mut operation);
-        paths.insert(endpoint.path.clone(), json!({ method: operation }));
+        for operation in by_method.values_mut() {
+            security::apply(config, endpoint, operation);
+        }
+        paths.insert(endpoint.path.clone(), Value::Object(by_method));
     }
 
     let mut components = json!({"schemas": schemas::components()});

@@ -3,9 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::schemas::reference;
-use crate::config::{
-    Config, DeleteByQueryEndpoint, JobStatusEndpoint, PingEndpoint, SearchEndpoint,
-};
+use crate::config::{Config, DeleteByQueryEndpoint, JobStatusEndpoint, PingEndpoint};
 use crate::mapping::FieldType;
 
 /// `ping`.
@@ -13,48 +11,6 @@ pub fn ping(endpoint: &PingEndpoint) -> Value {
     let mut responses = problems(&["503"]);
     responses.insert("200".into(), ok("The engine is reachable.", reference("Ping")));
     operation("ping", endpoint.description.as_deref(), None, responses)
-}
-
-/// `search`: the text parameter, `size` with its limits, and the declared hit fields.
-pub fn search(config: &Config, endpoint: &SearchEndpoint) -> Value {
-    let text = &endpoint.text;
-    let body = json!({
-        "type": "object",
-        "additionalProperties": false,
-        "required": [&text.param],
-        "properties": {
-            &text.param: {
-                "type": "string",
-                "minLength": 1,
-                "maxLength": text.max_chars,
-                "description": "Searched as a phrase: its words, next to each other, in order.",
-            },
-            "size": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": endpoint.size.max,
-                "default": endpoint.size.default,
-                "description": "How many hits to return.",
-            },
-        },
-    });
-
-    let mut hit_fields = Map::new();
-    for path in &endpoint.source {
-        hit_fields.insert(path.clone(), source_schema(config, &endpoint.index, path));
-    }
-    let answer = json!({
-        "type": "object",
-        "required": ["hits", "total"],
-        "properties": {
-            "hits": {"type": "array", "items": {"type": "object", "properties": hit_fields}},
-            "total": {"type": "integer", "minimum": 0, "description": "Matching documents."},
-        },
-    });
-
-    let mut responses = problems(&["400", "413", "415", "422", "502", "503", "504"]);
-    responses.insert("200".into(), ok("The best hits.", answer));
-    operation("search", endpoint.description.as_deref(), Some(body), responses)
 }
 
 /// `delete-by-query`: the exact value parameter, typed as its field.
@@ -102,7 +58,7 @@ pub fn job_status(endpoint: &JobStatusEndpoint) -> Value {
     operation
 }
 
-fn operation(
+pub fn operation(
     kind: &str,
     description: Option<&str>,
     body: Option<Value>,
@@ -122,11 +78,11 @@ fn operation(
     operation
 }
 
-fn ok(description: &str, schema: Value) -> Value {
+pub fn ok(description: &str, schema: Value) -> Value {
     json!({"description": description, "content": {"application/json": {"schema": schema}}})
 }
 
-fn problems(statuses: &[&str]) -> Map<String, Value> {
+pub fn problems(statuses: &[&str]) -> Map<String, Value> {
     let mut responses = Map::new();
     for status in statuses {
         let problem = json!({
@@ -138,7 +94,7 @@ fn problems(statuses: &[&str]) -> Map<String, Value> {
     responses
 }
 
-fn source_schema(config: &Config, index: &str, path: &str) -> Value {
+pub fn source_schema(config: &Config, index: &str, path: &str) -> Value {
     let field_type = config
         .index(index)
         .and_then(|index| index.mapping.field(path))

@@ -14,13 +14,22 @@
 //! );
 //! ```
 
+mod boolean;
+mod filters;
 mod match_all;
 mod match_phrase;
+mod parse;
+pub mod template;
 mod term;
+mod text;
 
+pub use boolean::Bool;
+pub use filters::{Exists, Range, Terms};
 pub use match_all::MatchAll;
 pub use match_phrase::MatchPhrase;
+pub use parse::ParseError;
 pub use term::Term;
+pub use text::{Match, MatchBoolPrefix, Operator, auto_fuzziness};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -33,8 +42,20 @@ pub enum Query {
     MatchAll(MatchAll),
     /// The analysed words of a text, next to each other and in order.
     MatchPhrase(MatchPhrase),
+    /// The analysed words of a text: all or any of them, optionally forgiving typos.
+    Match(Match),
+    /// The analysed words of a text, the last one a prefix.
+    MatchBoolPrefix(MatchBoolPrefix),
     /// One exact, unanalysed value.
     Term(Term),
+    /// One of several exact values.
+    Terms(Terms),
+    /// A value between bounds.
+    Range(Range),
+    /// Any value at all.
+    Exists(Exists),
+    /// Queries combined.
+    Bool(Box<Bool>),
 }
 
 impl Query {
@@ -43,7 +64,13 @@ impl Query {
         match self {
             Query::MatchAll(query) => query.to_elasticsearch(),
             Query::MatchPhrase(query) => query.to_elasticsearch(),
+            Query::Match(query) => query.to_elasticsearch(),
+            Query::MatchBoolPrefix(query) => query.to_elasticsearch(),
             Query::Term(query) => query.to_elasticsearch(),
+            Query::Terms(query) => query.to_elasticsearch(),
+            Query::Range(query) => query.to_elasticsearch(),
+            Query::Exists(query) => query.to_elasticsearch(),
+            Query::Bool(query) => query.to_elasticsearch(),
         }
     }
 }

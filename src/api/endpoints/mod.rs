@@ -5,6 +5,7 @@ pub mod delete_by_query;
 pub mod job_status;
 pub mod ping;
 pub mod search;
+pub mod template;
 
 use std::sync::Arc;
 
@@ -12,7 +13,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::config::{Config, EndpointConfig, EndpointKind};
+use crate::config::{Config, EndpointConfig, EndpointKind, Method};
 use crate::mapping::FieldType;
 
 /// The method router serving `endpoint` of `config`.
@@ -20,8 +21,41 @@ pub fn method_router(config: &Config, endpoint: &EndpointConfig) -> MethodRouter
     let router = match &endpoint.kind {
         EndpointKind::Ping(_) => get(ping::handle),
         EndpointKind::Search(search) => {
-            let search = Arc::new(search.clone());
-            post(move |state, body| search::handle(state, Arc::clone(&search), body))
+            let Some(index) = config.index(&search.index) else {
+                return MethodRouter::new().fallback(not_found);
+            };
+            let declared = Arc::new(search::Declared::new(&endpoint.path, search, &index.mapping));
+            let (for_get, for_post) = (Arc::clone(&declared), declared);
+            let router = MethodRouter::new();
+            let router = if search.methods.contains(&Method::Get) {
+                router.get(move |state, tenant, query| {
+                    search::get(state, Arc::clone(&for_get), tenant, query)
+                })
+            } else {
+                router
+            };
+            if search.methods.contains(&Method::Post) {
+                router.post(move |state, tenant, body| {
+                    search::post(state, Arc::clone(&for_post), tenant, body)
+                })
+            } else {
+                router
+            }
+        }
+        EndpointKind::Template(template) => {
+            let declared = Arc::new(template::Declared::new(template));
+            let (for_get, for_post) = (Arc::clone(&declared), declared);
+            let router = MethodRouter::new();
+            let router = if template.methods.contains(&Method::Get) {
+                router.get(move |state, query| template::get(state, Arc::clone(&for_get), query))
+            } else {
+                router
+            };
+            if template.methods.contains(&Method::Post) {
+                router.post(move |state, body| template::post(state, Arc::clone(&for_post), body))
+            } else {
+                router
+            }
         }
         EndpointKind::DeleteByQuery(delete) => {
             let field_type = config

@@ -63,6 +63,16 @@ impl Trouble {
     }
 }
 
+/// Whether the error, or one of its root causes, says a point in time is gone.
+fn mentions_missing_context(error: Option<&Value>) -> bool {
+    let Some(error) = error else { return false };
+    let is_missing = |error: &Value| {
+        error.get("type").and_then(Value::as_str) == Some("search_context_missing_exception")
+    };
+    let causes = error.get("root_cause").and_then(Value::as_array);
+    is_missing(error) || causes.is_some_and(|causes| causes.iter().any(is_missing))
+}
+
 /// The error an engine answer with a failure `status` and `body` stands for; `index` names the
 /// index the request was about, if any.
 pub fn from_answer(status: u16, body: &[u8], index: Option<&str>) -> EngineError {
@@ -76,10 +86,14 @@ pub fn from_answer(status: u16, body: &[u8], index: Option<&str>) -> EngineError
         None => format!("{status} {}", clip(&String::from_utf8_lossy(body))),
     };
 
+    if mentions_missing_context(error) {
+        return EngineError::SnapshotExpired(text);
+    }
     match (status, error_type, index) {
         (_, Some("index_not_found_exception"), Some(index)) => {
             EngineError::MissingIndex(index.to_owned())
         }
+        (_, Some("search_context_missing_exception"), _) => EngineError::SnapshotExpired(text),
         (429 | 503, _, _) => EngineError::Unavailable(text),
         (408 | 504, _, _) => EngineError::Timeout(text),
         (400..=499, _, _) => EngineError::Rejected(text),

@@ -26,6 +26,7 @@ pub(crate) mod fake;
 mod health;
 mod indices;
 mod nodes;
+mod pit;
 mod scroll_delete;
 mod search;
 mod task;
@@ -48,6 +49,7 @@ use crate::query::Query;
 pub struct Elasticsearch {
     transport: Transport,
     delete_route: DeleteRoute,
+    pit_route: pit::PitRoute,
 }
 
 impl Elasticsearch {
@@ -57,7 +59,11 @@ impl Elasticsearch {
         origin: &Origin,
     ) -> Result<Elasticsearch, EngineError> {
         let transport = Transport::new(config, origin)?;
-        Ok(Elasticsearch { transport, delete_route: DeleteRoute::default() })
+        Ok(Elasticsearch {
+            transport,
+            delete_route: DeleteRoute::default(),
+            pit_route: pit::PitRoute::default(),
+        })
     }
 
     /// The cluster's health, and which engine answered.
@@ -71,7 +77,7 @@ impl Elasticsearch {
         index: &str,
         request: &SearchRequest,
     ) -> Result<SearchResponse, EngineError> {
-        search::search(&self.transport, index, request).await
+        search::search(&self.transport, &self.pit_route, index, request).await
     }
 
     /// Deletes the matching documents, as an engine task where the engine has the API and

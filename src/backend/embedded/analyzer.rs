@@ -87,6 +87,12 @@ pub fn analyze(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|token| token.text).collect()
 }
 
+/// The lowercase words of `text` with the byte range each was read from, in order.
+pub fn analyze_with_offsets(text: &str) -> Vec<(String, Range<usize>)> {
+    let tokens = tokens(text).into_iter();
+    tokens.map(|token| (token.text, token.offset_from..token.offset_to)).collect()
+}
+
 fn tokens(text: &str) -> Vec<Token> {
     let mut tokens = Vec::new();
     let mut start = 0;

@@ -1,13 +1,27 @@
 //! Compiles a query plan into a Tantivy query over one index.
+//!
+//! Scores follow Elasticsearch's: scoring clauses of a `bool` add up, filters score nothing,
+//! prefixes and typo-tolerant words score like Lucene's constant-score rewrites (the boost).
 
+use std::ops::Bound;
+
+use serde_json::Value;
 use tantivy::Term;
-use tantivy::query::{AllQuery, EmptyQuery, PhraseQuery, Query as TantivyQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, ExistsQuery, FuzzyTermQuery,
+    Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, RegexQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyzer::analyze;
 use super::schema::Fields;
 use crate::mapping::{FieldType, FieldValue};
-use crate::query::{MatchPhrase, Query, Term as TermPlan};
+use crate::query::{
+    Bool, Exists, Match, MatchBoolPrefix, MatchPhrase, Operator, Query, Range, Term as TermPlan,
+    Terms, auto_fuzziness,
+};
+
+type Compiled = Box<dyn TantivyQuery>;
 
 /// Why a plan cannot run on this index.
 #[derive(Debug, thiserror::Error)]
@@ -18,14 +32,23 @@ pub enum CompileError {
     /// A value does not fit its field.
     #[error("{0}")]
     BadValue(String),
+    /// The query does not apply to this kind of field.
+    #[error("field `{0}` cannot be searched this way")]
+    WrongFieldType(String),
 }
 
 /// The Tantivy query for `plan`.
-pub fn compile(plan: &Query, fields: &Fields) -> Result<Box<dyn TantivyQuery>, CompileError> {
+pub fn compile(plan: &Query, fields: &Fields) -> Result<Compiled, CompileError> {
     match plan {
         Query::MatchAll(_) => Ok(Box::new(AllQuery)),
         Query::MatchPhrase(phrase) => match_phrase(phrase, fields),
+        Query::Match(words) => match_words(words, fields),
+        Query::MatchBoolPrefix(prefix) => match_bool_prefix(prefix, fields),
         Query::Term(term) => term_query(term, fields),
+        Query::Terms(terms) => terms_query(terms, fields),
+        Query::Range(range) => range_query(range, fields),
+        Query::Exists(exists) => exists_query(exists, fields),
+        Query::Bool(boolean) => bool_query(boolean, fields),
     }
 }
 
@@ -33,14 +56,20 @@ fn field(fields: &Fields, path: &str) -> Result<(Field, FieldType), CompileError
     fields.get(path).ok_or_else(|| CompileError::UnknownField(path.to_owned()))
 }
 
-fn match_phrase(
-    phrase: &MatchPhrase,
-    fields: &Fields,
-) -> Result<Box<dyn TantivyQuery>, CompileError> {
+fn boosted(query: Compiled, boost: Option<f32>) -> Compiled {
+    match boost {
+        Some(boost) if (boost - 1.0).abs() > f32::EPSILON => {
+            Box::new(BoostQuery::new(query, boost))
+        }
+        _ => query,
+    }
+}
+
+fn match_phrase(phrase: &MatchPhrase, fields: &Fields) -> Result<Compiled, CompileError> {
     let (field, field_type) = field(fields, &phrase.field)?;
     if field_type != FieldType::Text {
-        let value = serde_json::Value::String(phrase.text.clone());
-        return exact(field, field_type, &phrase.field, &value);
+        let value = Value::String(phrase.text.clone());
+        return Ok(boosted(exact(field, field_type, &phrase.field, &value)?, phrase.boost));
     }
 
     let mut terms: Vec<(usize, Term)> = analyze(&phrase.text)
@@ -49,31 +78,181 @@ fn match_phrase(
         .map(|(position, word)| (position, Term::from_field_text(field, word)))
         .collect();
 
-    match terms.len() {
-        0 => Ok(Box::new(EmptyQuery)),
+    let query: Compiled = match terms.len() {
+        0 => Box::new(EmptyQuery),
         1 => {
             let (_, term) = terms.remove(0);
-            Ok(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
         }
-        _ => Ok(Box::new(PhraseQuery::new_with_offset(terms))),
+        _ => Box::new(PhraseQuery::new_with_offset(terms)),
+    };
+    Ok(boosted(query, phrase.boost))
+}
+
+fn match_words(words: &Match, fields: &Fields) -> Result<Compiled, CompileError> {
+    let (field, field_type) = field(fields, &words.field)?;
+    if field_type != FieldType::Text {
+        let value = Value::String(words.text.clone());
+        return Ok(boosted(exact(field, field_type, &words.field, &value)?, words.boost));
+    }
+
+    let clauses = analyze(&words.text)
+        .iter()
+        .map(|word| {
+            let term = Term::from_field_text(field, word);
+            let typos = if words.fuzzy { auto_fuzziness(word.chars().count()) } else { 0 };
+            let query: Compiled = if typos == 0 {
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+            } else {
+                Box::new(FuzzyTermQuery::new(term, typos, true))
+            };
+            query
+        })
+        .collect();
+    Ok(boosted(combine(clauses, words.operator), words.boost))
+}
+
+fn match_bool_prefix(prefix: &MatchBoolPrefix, fields: &Fields) -> Result<Compiled, CompileError> {
+    let (field, field_type) = field(fields, &prefix.field)?;
+    if field_type != FieldType::Text {
+        return Err(CompileError::WrongFieldType(prefix.field.clone()));
+    }
+
+    let mut words = analyze(&prefix.text);
+    let Some(last) = words.pop() else { return Ok(Box::new(EmptyQuery)) };
+    let mut clauses: Vec<Compiled> = words
+        .iter()
+        .map(|word| {
+            let term = Term::from_field_text(field, word);
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Compiled
+        })
+        .collect();
+
+    let pattern = format!("{}.*", regex_syntax::escape(&last));
+    let starts_with = RegexQuery::from_pattern(&pattern, field)
+        .map_err(|error| CompileError::BadValue(format!("cannot search the prefix: {error}")))?;
+    clauses.push(Box::new(starts_with));
+    Ok(boosted(combine(clauses, prefix.operator), prefix.boost))
+}
+
+/// One query from the per-word clauses: all of them, or any of them.
+fn combine(mut clauses: Vec<Compiled>, operator: Operator) -> Compiled {
+    match clauses.len() {
+        0 => Box::new(EmptyQuery),
+        1 => clauses.remove(0),
+        _ => {
+            let occur = match operator {
+                Operator::And => Occur::Must,
+                Operator::Or => Occur::Should,
+            };
+            Box::new(BooleanQuery::new(clauses.into_iter().map(|q| (occur, q)).collect()))
+        }
     }
 }
 
-fn term_query(term: &TermPlan, fields: &Fields) -> Result<Box<dyn TantivyQuery>, CompileError> {
+fn term_query(term: &TermPlan, fields: &Fields) -> Result<Compiled, CompileError> {
     let (field, field_type) = field(fields, &term.field)?;
     exact(field, field_type, &term.field, &term.value)
+}
+
+fn terms_query(terms: &Terms, fields: &Fields) -> Result<Compiled, CompileError> {
+    let (field, field_type) = field(fields, &terms.field)?;
+    let mut any = Vec::with_capacity(terms.values.len());
+    for value in &terms.values {
+        any.push(exact(field, field_type, &terms.field, value)?);
+    }
+
+    let union: Compiled =
+        if any.is_empty() { Box::new(EmptyQuery) } else { Box::new(BooleanQuery::union(any)) };
+    Ok(Box::new(ConstScoreQuery::new(union, 1.0)))
+}
+
+fn range_query(range: &Range, fields: &Fields) -> Result<Compiled, CompileError> {
+    let (field, field_type) = field(fields, &range.field)?;
+    let bad = |error: String| CompileError::BadValue(error);
+
+    let bound = |value: Option<&Value>, upper: bool| -> Result<Bound<Term>, CompileError> {
+        let Some(value) = value else { return Ok(Bound::Unbounded) };
+        let term = match field_type {
+            FieldType::Date if upper => {
+                Term::from_field_i64(field, crate::mapping::read_date_upper(value).map_err(bad)?)
+            }
+            FieldType::Float
+            | FieldType::Double
+            | FieldType::Integer
+            | FieldType::Long
+            | FieldType::Date => match read(field_type, &range.field, value)? {
+                FieldValue::I64(number) | FieldValue::DateMillis(number) => {
+                    Term::from_field_i64(field, number)
+                }
+                FieldValue::F64(number) => Term::from_field_f64(field, number),
+                FieldValue::Str(_) | FieldValue::Bool(_) => {
+                    return Err(CompileError::WrongFieldType(range.field.clone()));
+                }
+            },
+            _ => return Err(CompileError::WrongFieldType(range.field.clone())),
+        };
+        Ok(Bound::Included(term))
+    };
+
+    let lower = bound(range.gte.as_ref(), false)?;
+    let upper = bound(range.lte.as_ref(), true)?;
+    Ok(Box::new(ConstScoreQuery::new(Box::new(RangeQuery::new(lower, upper)), 1.0)))
+}
+
+fn exists_query(exists: &Exists, fields: &Fields) -> Result<Compiled, CompileError> {
+    let (_, field_type) = field(fields, &exists.field)?;
+    if field_type == FieldType::Text {
+        return Err(CompileError::WrongFieldType(exists.field.clone()));
+    }
+    let query = ExistsQuery::new(exists.field.clone(), false);
+    Ok(Box::new(ConstScoreQuery::new(Box::new(query), 1.0)))
+}
+
+fn bool_query(boolean: &Bool, fields: &Fields) -> Result<Compiled, CompileError> {
+    let mut clauses: Vec<(Occur, Compiled)> = Vec::new();
+    for query in &boolean.must {
+        clauses.push((Occur::Must, compile(query, fields)?));
+    }
+    for query in &boolean.filter {
+        let unscored = ConstScoreQuery::new(compile(query, fields)?, 0.0);
+        clauses.push((Occur::Must, Box::new(unscored)));
+    }
+    for query in &boolean.must_not {
+        clauses.push((Occur::MustNot, compile(query, fields)?));
+    }
+    let mut should = Vec::new();
+    for query in &boolean.should {
+        should.push(compile(query, fields)?);
+    }
+
+    let required = boolean.required_should() as usize;
+    if required > should.len() {
+        return Ok(Box::new(EmptyQuery));
+    }
+    if !should.is_empty() {
+        let any = BooleanQuery::union_with_minimum_required_clauses(should, required.max(1));
+        let occur = if required > 0 { Occur::Must } else { Occur::Should };
+        clauses.push((occur, Box::new(any)));
+    }
+    if !clauses.iter().any(|(occur, _)| *occur != Occur::MustNot) {
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))));
+    }
+    Ok(Box::new(BooleanQuery::new(clauses)))
+}
+
+fn read(field_type: FieldType, path: &str, value: &Value) -> Result<FieldValue, CompileError> {
+    FieldValue::read_one(path, field_type, value)
+        .map_err(|error| CompileError::BadValue(error.to_string()))
 }
 
 fn exact(
     field: Field,
     field_type: FieldType,
     path: &str,
-    value: &serde_json::Value,
-) -> Result<Box<dyn TantivyQuery>, CompileError> {
-    let value = FieldValue::read_one(path, field_type, value)
-        .map_err(|error| CompileError::BadValue(error.to_string()))?;
-
-    let term = match value {
+    value: &Value,
+) -> Result<Compiled, CompileError> {
+    let term = match read(field_type, path, value)? {
         FieldValue::Str(text) => Term::from_field_text(field, &text),
         FieldValue::I64(number) | FieldValue::DateMillis(number) => {
             Term::from_field_i64(field, number)

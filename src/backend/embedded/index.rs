@@ -1,22 +1,24 @@
 //! One embedded index: a Tantivy index in its own folder of the data directory.
 
-use std::cmp::Reverse;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::Count;
 use tantivy::directory::error::LockError;
 use tantivy::schema::Value as _;
 use tantivy::{
-    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, SegmentReader,
-    TantivyDocument, TantivyError,
+    Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, TantivyError,
 };
 
 use super::analyzer::{self, StandardTokenizer};
 use super::compile::compile;
-use super::{document, schema};
-use crate::backend::{EngineError, Hit, ItemOutcome, SearchRequest, SearchResponse, source};
+use super::ranking::{self, RankKey, Ranking};
+use super::{document, highlight, schema};
+use crate::backend::{
+    Bucket, EngineError, Facet, Hit, ItemOutcome, SearchRequest, SearchResponse, source,
+};
 use crate::mapping::Mapping;
 use crate::query::Query;
 
@@ -97,30 +99,60 @@ impl EmbeddedIndex {
         Ok(outcomes)
     }
 
-    /// Runs a search. Hits of equal score come in the order they were stored, as on a freshly
-    /// loaded Elasticsearch index.
+    /// Runs a search. Hits that rank equal come in the order they were stored, as on a
+    /// freshly loaded Elasticsearch index.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
         let query = compile(&request.query, &self.fields)
             .map_err(|error| EngineError::Rejected(error.to_string()))?;
-        let searcher = self.reader.searcher();
+        let keys = ranking::resolve(&request.sort, &self.fields)?;
+        let after = match &request.after {
+            Some(values) => Some(RankKey::from_json(values, &keys).ok_or_else(|| {
+                EngineError::Rejected("the sort values to continue after do not fit".into())
+            })?),
+            None => None,
+        };
+        let facets = request.facets.iter().map(|facet| facet.field.clone()).collect();
+        let collector = Ranking {
+            keys: keys.clone(),
+            after,
+            limit: request.from.saturating_add(request.size),
+            facets,
+        };
 
-        let top = TopDocs::with_limit(request.size.max(1)).tweak_score(oldest_first);
-        let (top, total) = searcher.search(&query, &(top, Count))?;
+        let searcher = self.reader.searcher();
+        let ranked = searcher.search(&query, &collector)?;
 
         let mut hits = Vec::with_capacity(request.size);
-        for ((score, _), address) in top.into_iter().take(request.size) {
-            let stored: TantivyDocument = searcher.doc(address)?;
-            hits.push(self.hit(&stored, score, &request.source_fields)?);
+        for candidate in ranked.best.into_iter().skip(request.from) {
+            let stored: TantivyDocument = searcher.doc(candidate.address)?;
+            let mut hit = self.hit(&stored, candidate.key.score(), request)?;
+            hit.sort = Some(candidate.key.to_json(&keys));
+            hits.push(hit);
         }
 
-        Ok(SearchResponse { total: total as u64, hits })
+        let (total, total_is_lower_bound) = match request.total_cap {
+            Some(cap) if ranked.total > cap => (cap, true),
+            _ => (ranked.total, false),
+        };
+        let facets = request
+            .facets
+            .iter()
+            .zip(ranked.facets)
+            .map(|(asked, counts)| facet(&asked.field, counts, asked.size));
+        Ok(SearchResponse {
+            total,
+            total_is_lower_bound,
+            hits,
+            facets: facets.collect(),
+            snapshot: None,
+        })
     }
 
     fn hit(
         &self,
         stored: &TantivyDocument,
         score: f32,
-        wanted: &[String],
+        request: &SearchRequest,
     ) -> Result<Hit, EngineError> {
         let id = stored
             .get_first(self.fields.id)
@@ -134,7 +166,30 @@ impl EmbeddedIndex {
             .map_err(|error| EngineError::Internal(format!("stored source unreadable: {error}")))?
             .unwrap_or_default();
 
-        Ok(Hit { id, score, source: source::pick(&full, wanted) })
+        let mut highlighted = Map::new();
+        if let Some(asked) = &request.highlight {
+            for field in &asked.fields {
+                let Some(value) = source::lookup(&full, field) else { continue };
+                let marked = highlight::highlight(
+                    &request.query,
+                    field,
+                    value,
+                    &asked.pre_tag,
+                    &asked.post_tag,
+                );
+                if let Some(marked) = marked {
+                    highlighted.insert(field.clone(), marked);
+                }
+            }
+        }
+
+        Ok(Hit {
+            id,
+            score,
+            source: source::pick(&full, &request.source_fields),
+            sort: None,
+            highlight: highlighted,
+        })
     }
 
     /// Deletes every document matching `plan` and commits; answers how many were deleted.
@@ -162,16 +217,16 @@ impl EmbeddedIndex {
     }
 }
 
-/// Ranks the hits of one segment by score, then by load order, the oldest first.
-fn oldest_first(
-    segment: &SegmentReader,
-) -> impl FnMut(DocId, Score) -> (Score, Reverse<u64>) + use<> {
-    let sequence = segment.fast_fields().u64(schema::SEQUENCE).ok();
-
-    move |doc, score| {
-        let loaded = sequence.as_ref().and_then(|column| column.first(doc));
-        (score, Reverse(loaded.unwrap_or(u64::MAX)))
-    }
+/// The `size` most frequent values of `counts`, ties by value, as Elasticsearch's `terms`
+/// aggregation orders them.
+fn facet(field: &str, counts: HashMap<String, u64>, size: usize) -> Facet {
+    let mut buckets: Vec<Bucket> =
+        counts.into_iter().map(|(value, count)| Bucket { value, count }).collect();
+    buckets.sort_by(|a, b| {
+        b.count.cmp(&a.count).then_with(|| a.value.as_bytes().cmp(b.value.as_bytes()))
+    });
+    buckets.truncate(size);
+    Facet { field: field.to_owned(), buckets }
 }
 
 /// The load order number of the last document stored, if any was.
@@ -228,11 +283,8 @@ mod tests {
 
         let index = open(dir.path());
         index.index_batch(&batch(120..150)).expect("the batch is stored");
-        let request = SearchRequest {
-            query: Query::MatchPhrase(MatchPhrase::new("text", "same words")),
-            size: 150,
-            source_fields: vec!["n".into()],
-        };
+        let query = Query::MatchPhrase(MatchPhrase::new("text", "same words"));
+        let request = SearchRequest::new(query, 150, vec!["n".into()]);
         let found = index.search(&request).expect("the search runs");
 
         let order: Vec<u64> =

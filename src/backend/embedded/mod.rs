@@ -6,7 +6,9 @@
 pub mod analyzer;
 mod compile;
 mod document;
+mod highlight;
 mod index;
+mod ranking;
 mod schema;
 
 use std::collections::HashMap;
