@@ -105,3 +105,30 @@ fn an_emptied_keys_file_locks_the_api() {
     assert_eq!(answer.status, 401);
     assert_eq!(moat.send("GET", "/ping", &[], None).status, 401);
 }
+
+#[test]
+fn openapi_declares_the_credentials_and_their_answers() {
+    let setup = Setup::vet_visits(&Engine::Embedded);
+    with_keys(&setup);
+    edit(
+        &setup.config,
+        "path = \"/ping\"\n",
+        "path = \"/ping\"\nrate_limit = { per_address = { per_second = 1, burst = 5 } }\n",
+    );
+    let moat = Moat::serve(&setup);
+
+    let document = moat.send("GET", "/openapi.json", &[], None).json;
+    let schemes = &document["components"]["securitySchemes"];
+    assert_eq!(schemes["apiKeyBearer"]["scheme"], "bearer");
+    assert_eq!(schemes["apiKeyHeader"]["name"], "x-api-key");
+
+    let search = &document["paths"]["/search"]["post"];
+    assert_eq!(search["security"], json!([{"apiKeyBearer": []}, {"apiKeyHeader": []}]));
+    for status in ["401", "403"] {
+        assert!(search["responses"][status].is_object(), "{status}");
+    }
+    let ping = &document["paths"]["/ping"]["get"];
+    assert_eq!(ping["security"], json!([]), "an open endpoint says it needs nothing");
+    assert!(ping["responses"]["401"].is_null());
+    assert!(ping["responses"]["429"]["headers"]["Retry-After"].is_object());
+}
