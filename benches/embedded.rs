@@ -78,11 +78,9 @@ async fn run(documents: usize, searches: usize) {
     let started = Instant::now();
     for number in 0..searches {
         let phrase = format!("{} {}", WORDS[number % WORDS.len()], WORDS[(number * 7 + 1) % 24]);
-        let request = SearchRequest {
-            query: Query::MatchPhrase(MatchPhrase::new("visit_details", phrase)),
-            size: 10,
-            source_fields: vec!["owner_name".into(), "visit_details".into()],
-        };
+        let query = Query::MatchPhrase(MatchPhrase::new("visit_details", phrase));
+        let source = vec!["owner_name".into(), "visit_details".into()];
+        let request = SearchRequest::new(query, 10, source);
         let one = Instant::now();
         backend.search("visits", request).await.expect("the search runs");
         latencies.push(one.elapsed());

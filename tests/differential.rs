@@ -28,9 +28,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use common::{Engine, corpus};
-use moat::api::endpoints::search::plan;
+use moat::api::endpoints::search::{Declared, plan_request};
 use moat::backend::{Backend, SearchResponse};
-use moat::config::{EndpointKind, SearchEndpoint};
+use moat::config::EndpointKind;
 use serde_json::{Value, json};
 use tokio::runtime::Runtime;
 
@@ -126,9 +126,9 @@ struct Side {
     name: &'static str,
     backend: Backend,
     /// The endpoint searching visit details.
-    visits: SearchEndpoint,
+    visits: Declared,
     /// The endpoint searching owner names.
-    owners: SearchEndpoint,
+    owners: Declared,
     /// The remote index to delete when done, with its server.
     remote: Option<(String, String)>,
 }
@@ -184,10 +184,10 @@ impl Side {
         let endpoint = if field == "owner_name" { &self.owners } else { &self.visits };
         let body = json!({"term": phrase, "size": SIZE}).as_object().cloned().unwrap_or_default();
 
-        let request = plan(endpoint, body)
+        let request = plan_request(endpoint, body)
             .unwrap_or_else(|error| panic!("{phrase:?} is not a valid request: {error}"));
         runtime
-            .block_on(self.backend.search(&endpoint.index, request))
+            .block_on(self.backend.search(&endpoint.endpoint.index, request))
             .unwrap_or_else(|error| panic!("{} failed on {phrase:?}: {error}", self.name))
     }
 }
@@ -212,12 +212,15 @@ fn config_text(engine: &Engine, index: &str, mapping: &Path) -> String {
 }
 
 /// The search endpoint the config declares at `path`.
-fn search_endpoint(config: &moat::config::Config, path: &str) -> SearchEndpoint {
+fn search_endpoint(config: &moat::config::Config, path: &str) -> Declared {
     config
         .endpoints
         .iter()
         .find_map(|endpoint| match &endpoint.kind {
-            EndpointKind::Search(search) if endpoint.path == path => Some(search.clone()),
+            EndpointKind::Search(search) if endpoint.path == path => {
+                let index = config.index(&search.index)?;
+                Some(Declared::new(path, search, &index.mapping))
+            }
             _ => None,
         })
         .unwrap_or_else(|| panic!("the config declares {path}"))

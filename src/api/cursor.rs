@@ -32,6 +32,9 @@ pub struct Position {
     /// first page ran on the live index).
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "o")]
     pub offset: Option<u64>,
+    /// How many hits the pages before this one returned.
+    #[serde(default, rename = "n")]
+    pub seen: u64,
     /// The engine's snapshot the walk runs on.
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "s")]
     pub snapshot: Option<String>,
@@ -124,7 +127,12 @@ mod tests {
     use super::*;
 
     fn position() -> Position {
-        Position { after: Some(vec![json!("Dog"), json!(17)]), offset: None, snapshot: None }
+        Position {
+            after: Some(vec![json!("Dog"), json!(17)]),
+            offset: None,
+            seen: 7,
+            snapshot: None,
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ use crate::api::body::JsonObject;
 use crate::api::cursor::{CursorKey, Position};
 use crate::api::error::{ApiError, FieldProblem};
 use crate::api::params::{self, Checked};
-use crate::backend::{Backend, SearchResponse};
+use crate::backend::{Backend, SearchRequest, SearchResponse};
 
 /// Checks the parameters, runs the search and shapes the answer.
 pub async fn search(
@@ -42,14 +42,18 @@ pub async fn search(
     };
 
     let request = plan(declared, &checked, position.as_ref())?;
-    let (from, size) = (request.from, request.size);
+    let seen = match &position {
+        Some(position) => position.seen,
+        None => request.from as u64,
+    };
+    let size = request.size;
     let found = backend.search(&declared.endpoint.index, request).await?;
 
     let next_cursor = declared
         .endpoint
         .paging
         .cursor
-        .then(|| next_position(&found, from, size).map(|next| cursors.seal(&next, &context)));
+        .then(|| next_position(&found, seen, size).map(|next| cursors.seal(&next, &context)));
     let endpoint = &declared.endpoint;
     let shape = Shape {
         source: &endpoint.source,
@@ -61,17 +65,35 @@ pub async fn search(
     Ok(shape.answer(found, next_cursor))
 }
 
-/// Where the page after `found` starts; none when `found` was not a full page.
-fn next_position(found: &SearchResponse, from: usize, size: usize) -> Option<Position> {
+/// Checks a client's parameters and builds the search they ask for, without a cursor (for
+/// tests and tools that run plans directly on a backend).
+pub fn plan_request(
+    declared: &Declared,
+    values: Map<String, Value>,
+) -> Result<SearchRequest, ApiError> {
+    let checked = params::check(&declared.specs, values)?;
+    plan(declared, &checked, None)
+}
+
+/// Where the page after `found` starts, `seen` hits having come before it; none when no
+/// hit is left.
+fn next_position(found: &SearchResponse, seen: u64, size: usize) -> Option<Position> {
     let last = found.hits.last().filter(|_| found.hits.len() == size)?;
-    match &last.sort {
-        Some(values) => Some(Position {
+    let seen = seen + size as u64;
+    if seen >= found.total && !found.total_is_lower_bound {
+        return None;
+    }
+
+    let position = match &last.sort {
+        Some(values) => Position {
             after: Some(values.clone()),
             offset: None,
+            seen,
             snapshot: found.snapshot.clone(),
-        }),
-        None => Some(Position { after: None, offset: Some((from + size) as u64), snapshot: None }),
-    }
+        },
+        None => Position { after: None, offset: Some(seen), seen, snapshot: None },
+    };
+    Some(position)
 }
 
 /// What a cursor is bound to: the endpoint and every checked parameter but the paging ones.
