@@ -101,7 +101,7 @@ impl Guard {
     /// The guard of `endpoint`, sharing `access`.
     pub fn new(access: Arc<Access>, config: &Config, endpoint: &EndpointConfig) -> Guard {
         let rule = Rule::of(config, endpoint);
-        let limits = endpoint.access.rate_limit.unwrap_or(config.access.rate_limit);
+        let limits = endpoint.access.rate_limit.unwrap_or_default().or(config.access.rate_limit);
 
         Guard {
             access,

@@ -117,7 +117,7 @@ pub struct EndpointAccess {
     /// token only.
     #[serde(default)]
     pub tenant_filters: Vec<String>,
-    /// This endpoint's own rate limits; `[access].rate_limit` when absent.
+    /// This endpoint's own rate limits; each bucket not given is `[access].rate_limit`'s.
     #[serde(default)]
     pub rate_limit: Option<RateLimits>,
 }
@@ -137,6 +137,16 @@ pub struct RateLimits {
     /// The bucket of each client address.
     #[serde(default)]
     pub per_address: Option<Rate>,
+}
+
+impl RateLimits {
+    /// These limits, each bucket not given taken from `defaults`.
+    pub fn or(self, defaults: RateLimits) -> RateLimits {
+        RateLimits {
+            per_key: self.per_key.or(defaults.per_key),
+            per_address: self.per_address.or(defaults.per_address),
+        }
+    }
 }
 
 /// A token bucket: refilled at `per_second`, holding at most `burst` requests.

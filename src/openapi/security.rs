@@ -74,7 +74,7 @@ pub fn apply(config: &Config, endpoint: &EndpointConfig, operation: &mut Value) 
         }
     }
 
-    let limits = endpoint.access.rate_limit.unwrap_or(config.access.rate_limit);
+    let limits = endpoint.access.rate_limit.unwrap_or_default().or(config.access.rate_limit);
     if limits.per_key.is_some() || limits.per_address.is_some() {
         statuses.push(("429", "Rate limited; retry after `Retry-After` seconds."));
     }
