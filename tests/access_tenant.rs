@@ -104,7 +104,8 @@ fn bad_tokens_are_refused_in_plain_words() {
     std::thread::sleep(Duration::from_millis(2100));
     let expired = post(&short);
     assert_eq!(expired.status, 401);
-    assert_eq!(expired.detail(), "the tenant token has expired; ask the application for a new one");
+    let expected = "the tenant token has expired; ask the application for a new one";
+    assert_eq!(expired.detail(), expected);
 
     for answer in [&altered, &garbage, &expired] {
         let detail = answer.detail().to_lowercase();
@@ -140,4 +141,11 @@ fn a_token_pinning_a_field_the_endpoint_does_not_allow_is_forbidden() {
     );
     assert_eq!(cats.status, 200, "{}", cats.json);
     assert_eq!(owners(&cats.json), ["Marco Rivera"]);
+
+    let document = moat.send("GET", "/openapi.json", &[], None).json;
+    let scheme = &document["components"]["securitySchemes"]["tenantToken"];
+    assert_eq!(scheme["bearerFormat"], "JWT");
+    let operation = &document["paths"]["/by-species"]["post"];
+    assert_eq!(operation["security"], json!([{"tenantToken": []}]));
+    assert!(operation["responses"]["401"].is_object() && operation["responses"]["403"].is_object());
 }

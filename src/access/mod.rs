@@ -13,6 +13,10 @@
 //! Missing or unknown credentials are answered 401 with `WWW-Authenticate: Bearer`, a key
 //! outside its scope 403, an empty bucket 429 with `Retry-After`.
 //!
+//! The routes moat serves itself, `/docs` and `/openapi.json`, have no guard: they show the
+//! API's shape, which every client needs, and no data; hiding them would only break the docs
+//! UI. A deployment that wants them private keeps them behind its proxy.
+//!
 //! Known shortcoming: open endpoints ignore credentials, so their per-key limit does not
 //! apply; only the per-address one does.
 

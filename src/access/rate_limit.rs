@@ -26,7 +26,8 @@ use crate::config::Rate;
 /// How often idle buckets are dropped.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(10);
 
-type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
+type Middleware = StateInformationMiddleware;
+type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, Middleware>;
 
 /// One token bucket per key `K`.
 pub struct Buckets<K: Hash + Eq + Clone> {
