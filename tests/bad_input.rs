@@ -104,7 +104,7 @@ fn unknown_paths_jobs_and_methods_are_problems_too() {
     assert_problem(&server.get("/nowhere"), 404);
     assert_problem(&server.get("/tasks/0123456789abcdef0123456789abcdef"), 404);
     assert_problem(&server.get("/tasks/not-a-job"), 404);
-    assert_problem(&server.get("/search"), 405);
+    assert_problem(&server.get("/delete-by-query"), 405);
 }
 
 #[test]

@@ -416,9 +416,9 @@ term = {{ param = "pet-name", field = "age", max_chars = 0 }}
     ));
 
     let expected = [
-        "FILE:11:18: endpoints[0].text.param: `size` is the page size parameter; choose \
-         another name",
-        "FILE:11:34: endpoints[0].text.field: `age` is an integer field; phrase search needs a \
+        "FILE:11:18: endpoints[0].text.param: `size` is a parameter of every search; choose \
+         another",
+        "FILE:11:34: endpoints[0].text.field: `age` is an integer field; text search needs a \
          text field",
         "FILE:12:10: endpoints[0].source: list at least one field for each hit to return",
         "FILE:18:18: endpoints[1].text.param: a parameter name must not be empty",

@@ -306,7 +306,7 @@ fn check_size(size: &SizeLimits, max_depth: u64, at: &KeyPath, reader: &mut Read
     if size.default == 0 || size.default > size.max {
         reader.problem(&at.key("size").key("default"), "must be 1 or more and at most `max`");
     }
-    if size.max > max_depth {
+    if size.max <= MAX_PAGE_SIZE && size.max > max_depth {
         reader.problem(&at.key("size").key("max"), "must not exceed the paging depth");
     }
 }

@@ -35,7 +35,8 @@ impl Bool {
 
     /// How many `should` clauses must match, with Elasticsearch's default spelled out.
     pub fn required_should(&self) -> u32 {
-        let default = u32::from(self.must.is_empty() && self.filter.is_empty());
+        let default =
+            u32::from(!self.should.is_empty() && self.must.is_empty() && self.filter.is_empty());
         self.minimum_should_match.unwrap_or(default)
     }
 

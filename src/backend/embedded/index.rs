@@ -292,3 +292,34 @@ mod tests {
         assert_eq!(order, (0..150).collect::<Vec<_>>());
     }
 }
+
+#[cfg(test)]
+mod filter_tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::query::{Bool, Exists};
+
+    #[test]
+    fn documents_without_a_value_match_a_negated_exists() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mapping = json!({"properties": {"k": {"type": "keyword"}, "n": {"type": "long"}}});
+        let mapping = Arc::new(Mapping::from_json(&mapping).expect("a valid mapping"));
+        let index = EmbeddedIndex::open(dir.path(), mapping).expect("the index opens").0;
+        let documents = [json!({"k": ["a"], "n": 1}), json!({"k": [], "n": 2}), json!({"n": 3})];
+        let documents: Vec<_> = documents.iter().map(|d| d.as_object().unwrap().clone()).collect();
+        index.index_batch(&documents).expect("stored");
+
+        let without =
+            Bool { must_not: vec![Query::Exists(Exists { field: "k".into() })], ..Bool::default() };
+        let query = Query::Bool(Box::new(Bool {
+            filter: vec![Query::Bool(Box::new(without))],
+            ..Bool::default()
+        }));
+        let found = index.search(&SearchRequest::new(query, 10, vec!["n".into()])).expect("runs");
+
+        let numbers: Vec<u64> =
+            found.hits.iter().filter_map(|hit| hit.source["n"].as_u64()).collect();
+        assert_eq!(numbers, [2, 3]);
+    }
+}
