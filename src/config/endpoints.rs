@@ -53,8 +53,10 @@ impl Reader<'_> {
         let rest = Value::Table(table);
         let kind = match kind.as_str() {
             "ping" => EndpointKind::Ping(self.typed::<PingEndpoint>(rest, at)?),
-            "search" => EndpointKind::Search(self.typed::<SearchEndpoint>(rest, at)?),
-            "template" => EndpointKind::Template(self.typed::<TemplateEndpoint>(rest, at)?),
+            "search" => EndpointKind::Search(Box::new(self.typed::<SearchEndpoint>(rest, at)?)),
+            "template" => {
+                EndpointKind::Template(Box::new(self.typed::<TemplateEndpoint>(rest, at)?))
+            }
             "delete-by-query" => {
                 EndpointKind::DeleteByQuery(self.typed::<DeleteByQueryEndpoint>(rest, at)?)
             }

@@ -189,9 +189,9 @@ pub enum EndpointKind {
     /// `GET`: the engine's health.
     Ping(PingEndpoint),
     /// `GET` and `POST`: a declared search.
-    Search(SearchEndpoint),
+    Search(Box<SearchEndpoint>),
     /// `GET` and `POST`: a search from a query template.
-    Template(TemplateEndpoint),
+    Template(Box<TemplateEndpoint>),
     /// `POST`: deletes matching documents in a background job.
     DeleteByQuery(DeleteByQueryEndpoint),
     /// `GET`: the state of a job; the path holds `{task_id}`.

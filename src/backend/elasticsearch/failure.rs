@@ -157,6 +157,17 @@ mod tests {
     }
 
     #[test]
+    fn a_point_in_time_gone_from_every_shard_is_an_expired_snapshot() {
+        let body = serde_json::json!({"error": {
+            "type": "search_phase_execution_exception",
+            "reason": "all shards failed",
+            "root_cause": [{"type": "search_context_missing_exception", "reason": "gone"}]
+        }});
+        let error = from_answer(404, body.to_string().as_bytes(), Some("visits"));
+        assert!(matches!(error, EngineError::SnapshotExpired(_)), "{error:?}");
+    }
+
+    #[test]
     fn statuses_choose_the_kind() {
         let body = error_body("some_exception", "why");
         let kind = |status| match from_answer(status, &body, Some("i")) {
