@@ -31,7 +31,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
@@ -121,20 +121,21 @@ impl Guard {
         self.rule == Rule::Open && self.per_key.is_none() && self.per_address.is_none()
     }
 
-    /// Who is calling: a key's or tenant's id and the tenant's filters; the error answer
-    /// when the credentials do not reach this endpoint.
-    fn caller(&self, request: &Request) -> Result<Option<Caller>, ApiError> {
+    /// Who is calling: a key's or tenant's id and the tenant's filters; the refusal when
+    /// the credentials do not reach this endpoint.
+    fn caller(&self, request: &Request) -> Result<Option<Caller>, Refusal> {
         match &self.rule {
             Rule::Open => Ok(None),
             Rule::Key => {
-                let keys = self.access.keys.as_ref().ok_or_else(missing_key)?;
-                let presented = keys::presented(request.headers()).ok_or_else(missing_key)?;
+                let missing = || Refusal::missing(MISSING_KEY);
+                let keys = self.access.keys.as_ref().ok_or_else(missing)?;
+                let presented = keys::presented(request.headers()).ok_or_else(missing)?;
                 let key = keys
                     .find(presented)
-                    .ok_or_else(|| ApiError::Unauthorized("the API key is not valid".into()))?;
+                    .ok_or_else(|| Refusal::invalid("the API key is not valid".into()))?;
                 if !key.endpoints.contains(&self.path) {
                     let message = format!("this key may not call `{}`", self.path);
-                    return Err(ApiError::Forbidden(message));
+                    return Err(Refusal::forbidden(message));
                 }
                 Ok(Some(Caller { id: key.id.clone(), filters: None }))
             }
@@ -142,20 +143,15 @@ impl Guard {
         }
     }
 
-    fn tenant(&self, request: &Request, allowed: &[String]) -> Result<Caller, ApiError> {
-        let missing = || {
-            ApiError::Unauthorized(
-                "this endpoint needs a tenant token, sent as `Authorization: Bearer TOKEN`".into(),
-            )
-        };
+    fn tenant(&self, request: &Request, allowed: &[String]) -> Result<Caller, Refusal> {
+        let missing = || Refusal::missing(MISSING_TOKEN);
         let verifier = self.access.tenant.as_ref().ok_or_else(missing)?;
         let token = keys::presented(request.headers()).ok_or_else(missing)?;
-        let claims =
-            verifier.verify(token).map_err(|error| ApiError::Unauthorized(error.to_string()))?;
+        let claims = verifier.verify(token).map_err(|error| Refusal::invalid(error.to_string()))?;
 
         if claims.filters.is_empty() {
             let message = "the tenant token pins no filter; it must pin at least one field";
-            return Err(ApiError::Forbidden(message.into()));
+            return Err(Refusal::forbidden(message.into()));
         }
         if let Some(field) = claims.filters.keys().find(|field| !allowed.contains(field)) {
             let message = format!(
@@ -163,7 +159,7 @@ impl Guard {
                 self.path,
                 allowed.join(", ")
             );
-            return Err(ApiError::Forbidden(message));
+            return Err(Refusal::forbidden(message));
         }
 
         // Without `sub`, the tenant is named by a digest of its filters, whose values may
@@ -186,10 +182,46 @@ struct Caller {
     filters: Option<TenantFilters>,
 }
 
-fn missing_key() -> ApiError {
-    let message = "this endpoint needs an API key, sent as `Authorization: Bearer KEY` or \
-                   `x-api-key: KEY`";
-    ApiError::Unauthorized(message.into())
+/// What a request without a key is told.
+const MISSING_KEY: &str =
+    "this endpoint needs an API key, sent as `Authorization: Bearer KEY` or `x-api-key: KEY`";
+
+/// What a request without a tenant token is told.
+const MISSING_TOKEN: &str =
+    "this endpoint needs a tenant token, sent as `Authorization: Bearer TOKEN`";
+
+/// A refused request: the problem, and for a 401 the `WWW-Authenticate` challenge (RFC 6750).
+struct Refusal {
+    error: ApiError,
+    challenge: Option<&'static str>,
+}
+
+impl Refusal {
+    /// No credential was sent.
+    fn missing(message: &str) -> Refusal {
+        let challenge = Some("Bearer realm=\"moat\"");
+        Refusal { error: ApiError::Unauthorized(message.to_owned()), challenge }
+    }
+
+    /// The credential sent is not one moat accepts.
+    fn invalid(message: String) -> Refusal {
+        let challenge = Some("Bearer realm=\"moat\", error=\"invalid_token\"");
+        Refusal { error: ApiError::Unauthorized(message), challenge }
+    }
+
+    /// The credential is good but does not reach this endpoint.
+    fn forbidden(message: String) -> Refusal {
+        Refusal { error: ApiError::Forbidden(message), challenge: None }
+    }
+
+    fn into_response(self) -> Response {
+        let mut response = self.error.into_response();
+        if let Some(challenge) = self.challenge {
+            let value = HeaderValue::from_static(challenge);
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+        }
+        response
+    }
 }
 
 /// The middleware running `guard` before the endpoint's handler.
@@ -208,7 +240,7 @@ pub async fn check(State(guard): State<Arc<Guard>>, mut request: Request, next: 
 
     let caller = match guard.caller(&request) {
         Ok(caller) => caller,
-        Err(error) => return refuse(error),
+        Err(refusal) => return refusal.into_response(),
     };
     if let Some(caller) = caller {
         tracing::Span::current().record("key_id", caller.id.as_str());
@@ -233,23 +265,5 @@ pub async fn check(State(guard): State<Arc<Guard>>, mut request: Request, next: 
 fn too_many(standing: Standing) -> Response {
     let mut response = ApiError::RateLimited(standing.reset_seconds).into_response();
     standing.write(response.headers_mut(), true);
-    response
-}
-
-fn refuse(error: ApiError) -> Response {
-    let invalid_token = matches!(&error, ApiError::Unauthorized(message)
-        if !message.starts_with("this endpoint needs"));
-    let mut response = error.into_response();
-
-    if response.status() == StatusCode::UNAUTHORIZED {
-        let challenge = if invalid_token {
-            "Bearer realm=\"moat\", error=\"invalid_token\""
-        } else {
-            "Bearer realm=\"moat\""
-        };
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
-    }
     response
 }
