@@ -34,6 +34,7 @@ pub struct Buckets<K: Hash + Eq + Clone> {
     limiter: Keyed<K>,
     burst: u32,
     refill: Duration,
+    sweep_every: Duration,
     last_sweep: Mutex<Instant>,
 }
 
@@ -60,6 +61,7 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
             limiter: RateLimiter::dashmap(quota).with_middleware::<StateInformationMiddleware>(),
             burst: rate.burst,
             refill,
+            sweep_every: SWEEP_EVERY,
             last_sweep: Mutex::new(Instant::now()),
         })
     }
@@ -90,7 +92,7 @@ impl<K: Hash + Eq + Clone> Buckets<K> {
 
     fn sweep(&self) {
         let Ok(mut last) = self.last_sweep.try_lock() else { return };
-        if last.elapsed() < SWEEP_EVERY {
+        if last.elapsed() < self.sweep_every {
             return;
         }
         *last = Instant::now();
@@ -142,6 +144,20 @@ mod tests {
         assert!((1..=2).contains(&refused.reset_seconds), "{refused:?}");
         assert_eq!(buckets.check(&2).unwrap().remaining, 1, "another key has its own bucket");
         assert_eq!(buckets.tracked(), 2);
+    }
+
+    #[test]
+    fn full_buckets_are_dropped_so_state_stays_bounded() {
+        let mut buckets = Buckets::<u32>::new(Rate { per_second: 20.0, burst: 1 }).unwrap();
+        for client in 0..1000 {
+            let _ = buckets.check(&client);
+        }
+        assert_eq!(buckets.tracked(), 1000);
+
+        buckets.sweep_every = Duration::ZERO;
+        std::thread::sleep(Duration::from_millis(150));
+        let _ = buckets.check(&5000);
+        assert_eq!(buckets.tracked(), 1, "only the client seen after the sweep stays");
     }
 
     #[test]
