@@ -25,37 +25,22 @@ pub fn method_router(config: &Config, endpoint: &EndpointConfig) -> MethodRouter
                 return MethodRouter::new().fallback(not_found);
             };
             let declared = Arc::new(search::Declared::new(&endpoint.path, search, &index.mapping));
-            let (for_get, for_post) = (Arc::clone(&declared), declared);
-            let router = MethodRouter::new();
-            let router = if search.methods.contains(&Method::Get) {
-                router.get(move |state, tenant, query| {
-                    search::get(state, Arc::clone(&for_get), tenant, query)
-                })
-            } else {
-                router
-            };
-            if search.methods.contains(&Method::Post) {
-                router.post(move |state, tenant, body| {
-                    search::post(state, Arc::clone(&for_post), tenant, body)
-                })
-            } else {
-                router
-            }
+            let for_get = Arc::clone(&declared);
+            let by_get = get(move |state, tenant, query| {
+                search::get(state, Arc::clone(&for_get), tenant, query)
+            });
+            let by_post = post(move |state, tenant, body| {
+                search::post(state, Arc::clone(&declared), tenant, body)
+            });
+            serving(&search.methods, by_get, by_post)
         }
         EndpointKind::Template(template) => {
             let declared = Arc::new(template::Declared::new(template));
-            let (for_get, for_post) = (Arc::clone(&declared), declared);
-            let router = MethodRouter::new();
-            let router = if template.methods.contains(&Method::Get) {
-                router.get(move |state, query| template::get(state, Arc::clone(&for_get), query))
-            } else {
-                router
-            };
-            if template.methods.contains(&Method::Post) {
-                router.post(move |state, body| template::post(state, Arc::clone(&for_post), body))
-            } else {
-                router
-            }
+            let for_get = Arc::clone(&declared);
+            let by_get = get(move |state, query| template::get(state, Arc::clone(&for_get), query));
+            let by_post =
+                post(move |state, body| template::post(state, Arc::clone(&declared), body));
+            serving(&template.methods, by_get, by_post)
         }
         EndpointKind::DeleteByQuery(delete) => {
             let field_type = config
@@ -72,6 +57,22 @@ pub fn method_router(config: &Config, endpoint: &EndpointConfig) -> MethodRouter
         EndpointKind::JobStatus(_) => get(job_status::handle),
     };
     router.fallback(method_not_allowed)
+}
+
+/// The routes of the declared `methods` among `by_get` and `by_post`.
+fn serving(
+    methods: &[Method],
+    by_get: MethodRouter<AppState>,
+    by_post: MethodRouter<AppState>,
+) -> MethodRouter<AppState> {
+    let mut router = MethodRouter::new();
+    if methods.contains(&Method::Get) {
+        router = router.merge(by_get);
+    }
+    if methods.contains(&Method::Post) {
+        router = router.merge(by_post);
+    }
+    router
 }
 
 /// Answers requests to paths no endpoint serves.
