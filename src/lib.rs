@@ -10,6 +10,7 @@
 //! background work, [`ingest`] bulk-loads NDJSON, [`openapi`] documents the API and
 //! [`server`] ties them together.
 
+pub mod access;
 pub mod api;
 pub mod backend;
 pub mod config;

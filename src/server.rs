@@ -70,6 +70,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     announce(addr, &data_dir);
 
     let (stopping, stopped) = tokio::sync::oneshot::channel();
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async {
         shutdown_signal().await;
         let _ = stopping.send(());

@@ -51,6 +51,15 @@ pub enum ApiError {
     /// Parameters are missing, unknown or invalid (422).
     #[error("{}", invalid_detail(.0.len()))]
     Invalid(Vec<FieldProblem>),
+    /// No credentials, or credentials moat does not accept (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The credentials do not allow this request (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many requests from this key or address (429).
+    #[error("too many requests; retry after {0} second(s)")]
+    RateLimited(u64),
     /// No such endpoint or job (404).
     #[error("{0}")]
     NotFound(String),
@@ -103,6 +112,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::CursorExpired => StatusCode::GONE,
@@ -121,6 +133,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported-media-type",
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::Invalid(_) => "invalid-parameters",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::RateLimited(_) => "rate-limited",
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::CursorExpired => "cursor-expired",
@@ -138,6 +153,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "Unsupported media type",
             ApiError::PayloadTooLarge(_) => "Request body too large",
             ApiError::Invalid(_) => "Invalid parameters",
+            ApiError::Unauthorized(_) => "Unauthorized",
+            ApiError::Forbidden(_) => "Forbidden",
+            ApiError::RateLimited(_) => "Too many requests",
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::CursorExpired => "Cursor expired",
@@ -196,7 +214,16 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
     if error.is_internal() {
         tracing::error!(request_id, error = %error, "request failed");
     }
-    problem_response(&error, &request_id)
+
+    // Headers the error's response carries (`WWW-Authenticate`, `Retry-After`, rate limits)
+    // stay on the rendered problem.
+    let mut rendered = problem_response(&error, &request_id);
+    for (name, value) in response.headers() {
+        if !rendered.headers().contains_key(name) {
+            rendered.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    rendered
 }
 
 fn invalid_detail(count: usize) -> String {

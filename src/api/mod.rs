@@ -2,9 +2,11 @@
 //!
 //! Each endpoint kind lives in [`endpoints`] as a thin handler over a plain async function.
 //! Around them, in order: a request id for every request, a tracing span, the request id
-//! copied onto the response, and the rendering of problems.
+//! copied onto the response, security headers, CORS, and the rendering of problems. Each
+//! endpoint's own access guard (keys, tenant tokens, rate limits) runs next to its handler.
 
 mod body;
+mod cors;
 pub mod cursor;
 mod deadline;
 mod docs;
@@ -12,6 +14,7 @@ pub mod endpoints;
 mod error;
 mod json;
 pub mod params;
+mod security_headers;
 mod trace;
 
 pub use error::{ApiError, FieldProblem};
@@ -24,6 +27,7 @@ use axum::middleware;
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 
+use crate::access::{self, Access, Guard};
 use crate::backend::Backend;
 use crate::config::Config;
 use crate::jobs::Jobs;
@@ -45,9 +49,15 @@ pub struct AppState {
 pub fn router(config: &Config, state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     let mut router = Router::new();
+    let access = Arc::new(Access::new(config));
 
     for endpoint in &config.endpoints {
-        router = router.route(&endpoint.path, endpoints::method_router(config, endpoint));
+        let mut route = endpoints::method_router(config, endpoint);
+        let guard = Guard::new(Arc::clone(&access), config, endpoint);
+        if !guard.is_idle() {
+            route = route.layer(middleware::from_fn_with_state(Arc::new(guard), access::check));
+        }
+        router = router.route(&endpoint.path, route);
     }
 
     router.merge(docs::router(config)).fallback(endpoints::not_found).with_state(state).layer(
@@ -55,6 +65,8 @@ pub fn router(config: &Config, state: AppState) -> Router {
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
             .layer(trace::layer())
             .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(middleware::from_fn(security_headers::add))
+            .option_layer(cors::layer(config.server.cors.as_ref()))
             .layer(middleware::from_fn(error::render_problems))
             .layer(middleware::from_fn(deadline::enforce)),
     )

@@ -39,7 +39,13 @@ impl<B> MakeSpan<B> for RequestSpan {
         let route =
             request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
 
-        tracing::info_span!("request", request_id, method = %request.method(), route)
+        tracing::info_span!(
+            "request",
+            request_id,
+            method = %request.method(),
+            route,
+            key_id = tracing::field::Empty
+        )
     }
 }
 

@@ -2,8 +2,10 @@
 
 mod check;
 mod ingest;
+mod key;
 mod openapi;
 mod serve;
+mod token;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -35,6 +37,10 @@ enum Command {
     Check(check::CheckArgs),
     /// Print the OpenAPI document of the declared endpoints.
     Openapi(openapi::OpenapiArgs),
+    /// Make a new random API key and print it with the `[[keys]]` entry to paste.
+    Key(key::KeyArgs),
+    /// Mint a tenant token with the config's `tenant_secret`, for testing.
+    Token(token::TokenArgs),
 }
 
 /// Logging options, for every subcommand.
@@ -90,6 +96,8 @@ impl Cli {
             Command::Ingest(args) => ingest::run(args),
             Command::Check(args) => check::run(&args),
             Command::Openapi(args) => openapi::run(&args),
+            Command::Key(args) => key::run(&args),
+            Command::Token(args) => token::run(&args),
         }
     }
 }

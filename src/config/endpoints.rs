@@ -49,6 +49,7 @@ impl Reader<'_> {
         let kind = self.required_string(&mut table, "kind", at);
         let (path, kind) = (path?, kind?);
 
+        let access = self.endpoint_access(&mut table, at);
         let rest = Value::Table(table);
         let kind = match kind.as_str() {
             "ping" => EndpointKind::Ping(self.typed::<PingEndpoint>(rest, at)?),
@@ -69,7 +70,7 @@ impl Reader<'_> {
                 return None;
             }
         };
-        Some(EndpointConfig { path, kind })
+        Some(EndpointConfig { path, kind, access })
     }
 
     fn required_string(&mut self, table: &mut Table, key: &str, at: &KeyPath) -> Option<String> {

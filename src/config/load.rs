@@ -6,6 +6,8 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use toml::{Table, Value};
 
+use super::access::AccessConfig;
+use super::access_check;
 use super::bundled;
 use super::index_name;
 use super::locate::Layout;
@@ -36,6 +38,8 @@ pub struct Config {
     pub indices: Vec<IndexSpec>,
     /// `[[endpoints]]`, in file order.
     pub endpoints: Vec<EndpointConfig>,
+    /// `[access]` and `[[keys]]`.
+    pub access: AccessConfig,
 }
 
 /// A declared index with its parsed mapping.
@@ -95,6 +99,7 @@ pub fn load_text(text: &str, origin: Origin) -> Result<Config, ConfigError> {
     let config = reader.read(table);
     if let Some(config) = &config {
         validate::check(config, &mut reader);
+        access_check::check(config, &mut reader);
     }
     match config {
         Some(config) if reader.problems.is_empty() => Ok(config),
@@ -163,11 +168,15 @@ impl Reader<'_> {
         };
         let indices = self.indices(table.remove("indices"), &root.key("indices"));
         let endpoints = self.endpoints(table.remove("endpoints"), &root.key("endpoints"));
+        let access = self.access(table.remove("access"), table.remove("keys"), &endpoints);
 
         for key in table.keys() {
             self.problem(
                 &root.key(key),
-                format!("unknown section `{key}`; expected server, backend, indices or endpoints"),
+                format!(
+                    "unknown section `{key}`; expected server, backend, indices, endpoints, \
+                     access or keys"
+                ),
             );
         }
 
@@ -177,6 +186,7 @@ impl Reader<'_> {
             backend: backend?,
             indices,
             endpoints,
+            access,
         })
     }
 
@@ -276,7 +286,34 @@ impl Reader<'_> {
         Some(IndexSpec { name, mapping: Arc::new(mapping), seed })
     }
 
-    fn read_relative(&mut self, file: &Path, at: &KeyPath) -> Option<String> {
+    /// A reader for another file the config names, such as a keys file; its problems carry
+    /// that file's name and places. [`Reader::adopt`] takes them back.
+    pub(super) fn nested<'b>(&self, file: String, text: &'b str) -> Reader<'b> {
+        Reader {
+            file,
+            origin: self.origin.clone(),
+            layout: Layout::new(text),
+            problems: Vec::new(),
+            unusable_indices: Vec::new(),
+        }
+    }
+
+    /// Takes the problems a [`Reader::nested`] reader found.
+    pub(super) fn adopt(&mut self, nested: Reader<'_>) {
+        self.problems.extend(nested.problems);
+    }
+
+    /// The name of a file the config names, as problems show it.
+    pub(super) fn relative_name(&self, file: &Path) -> String {
+        match &self.origin {
+            Origin::File(config) => {
+                config.parent().unwrap_or_else(|| Path::new("")).join(file).display().to_string()
+            }
+            Origin::Bundled => file.display().to_string(),
+        }
+    }
+
+    pub(super) fn read_relative(&mut self, file: &Path, at: &KeyPath) -> Option<String> {
         let found = match &self.origin {
             Origin::Bundled => bundled::file(file)
                 .map(str::to_owned)

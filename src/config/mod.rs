@@ -28,9 +28,12 @@
 //! auth = { api_key = { env = "MOAT_ES_API_KEY" } }
 //! ```
 
+mod access;
+mod access_check;
 mod bundled;
 mod endpoints;
 mod index_name;
+mod keys;
 mod load;
 mod locate;
 mod model;
@@ -42,6 +45,10 @@ mod secret;
 mod template;
 mod validate;
 
+pub use access::{
+    AccessConfig, CorsConfig, EndpointAccess, HASH_PREFIX, KeyConfig, KeyOrigin, Rate, RateLimits,
+    hash_hex, parse_hash,
+};
 pub use bundled::BUNDLED_NAME;
 pub use index_name::MAX_INDEX_NAME_BYTES;
 pub use load::{Config, IndexSpec, Origin, load, load_bundled, load_text};

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
+use super::access::{CorsConfig, EndpointAccess};
 use super::load::Origin;
 use super::search::SearchEndpoint;
 use super::secret::Secret;
@@ -28,6 +29,8 @@ pub struct ServerConfig {
     /// The secret search cursors are sealed with, shared by every moat instance serving the
     /// same endpoints; without it each instance keeps a random key in its data directory.
     pub cursor_secret: Option<Secret>,
+    /// `[server.cors]`: the browser origins allowed; none when absent.
+    pub cors: Option<CorsConfig>,
 }
 
 impl ServerConfig {
@@ -44,6 +47,7 @@ impl Default for ServerConfig {
             data_dir: PathBuf::from("moat-data"),
             max_body_bytes: ServerConfig::DEFAULT_MAX_BODY_BYTES,
             cursor_secret: None,
+            cors: None,
         }
     }
 }
@@ -175,6 +179,8 @@ pub struct EndpointConfig {
     pub path: String,
     /// What the endpoint does.
     pub kind: EndpointKind,
+    /// Who may call it and how often.
+    pub access: EndpointAccess,
 }
 
 /// The kinds of endpoint, chosen by `kind = "…"`.

@@ -6,6 +6,7 @@
 mod operations;
 mod schemas;
 mod search;
+mod security;
 
 pub use search::param_schema;
 
@@ -24,7 +25,7 @@ pub fn document(config: &Config) -> Value {
     let mut paths = Map::new();
 
     for endpoint in &config.endpoints {
-        let by_method = match &endpoint.kind {
+        let mut by_method = match &endpoint.kind {
             EndpointKind::Ping(ping) => one("get", operations::ping(ping)),
             EndpointKind::Search(declared) => {
                 let Some(index) = config.index(&declared.index) else { continue };
@@ -39,7 +40,15 @@ pub fn document(config: &Config) -> Value {
             }
             EndpointKind::JobStatus(status) => one("get", operations::job_status(status)),
         };
+        for operation in by_method.values_mut() {
+            security::apply(config, endpoint, operation);
+        }
         paths.insert(endpoint.path.clone(), Value::Object(by_method));
+    }
+
+    let mut components = json!({"schemas": schemas::components()});
+    if let Some(schemes) = security::schemes(config) {
+        components["securitySchemes"] = schemes;
     }
 
     json!({
@@ -51,6 +60,6 @@ pub fn document(config: &Config) -> Value {
                             problem document; every response carries `x-request-id`.",
         },
         "paths": paths,
-        "components": {"schemas": schemas::components()},
+        "components": components,
     })
 }

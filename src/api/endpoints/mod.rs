@@ -26,8 +26,12 @@ pub fn method_router(config: &Config, endpoint: &EndpointConfig) -> MethodRouter
             };
             let declared = Arc::new(search::Declared::new(&endpoint.path, search, &index.mapping));
             let for_get = Arc::clone(&declared);
-            let by_get = get(move |state, query| search::get(state, Arc::clone(&for_get), query));
-            let by_post = post(move |state, body| search::post(state, Arc::clone(&declared), body));
+            let by_get = get(move |state, tenant, query| {
+                search::get(state, Arc::clone(&for_get), tenant, query)
+            });
+            let by_post = post(move |state, tenant, body| {
+                search::post(state, Arc::clone(&declared), tenant, body)
+            });
             serving(&search.methods, by_get, by_post)
         }
         EndpointKind::Template(template) => {

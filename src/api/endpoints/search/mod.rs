@@ -3,6 +3,7 @@
 mod declared;
 mod plan;
 mod shape;
+mod tenant;
 
 pub use declared::Declared;
 pub use plan::plan;
@@ -10,10 +11,11 @@ pub use shape::Shape;
 
 use std::sync::Arc;
 
-use axum::Json;
 use axum::extract::{RawQuery, State};
+use axum::{Extension, Json};
 use serde_json::{Map, Value};
 
+use crate::access::TenantFilters;
 use crate::api::AppState;
 use crate::api::body::JsonObject;
 use crate::api::cursor::{CursorKey, Position};
@@ -110,8 +112,10 @@ fn cursor_context(declared: &Declared, checked: &Checked) -> Vec<u8> {
 pub async fn post(
     State(state): State<AppState>,
     declared: Arc<Declared>,
+    tenant: Option<Extension<TenantFilters>>,
     JsonObject(body): JsonObject,
 ) -> Result<Json<Value>, ApiError> {
+    let declared = tenant::scoped(declared, tenant);
     search(&state.backend, &state.cursors, &declared, body).await.map(Json)
 }
 
@@ -119,8 +123,10 @@ pub async fn post(
 pub async fn get(
     State(state): State<AppState>,
     declared: Arc<Declared>,
+    tenant: Option<Extension<TenantFilters>>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
+    let declared = tenant::scoped(declared, tenant);
     let values = params::read_query_string(&declared.specs, query.as_deref().unwrap_or(""))?;
     search(&state.backend, &state.cursors, &declared, values).await.map(Json)
 }
