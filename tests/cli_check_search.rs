@@ -33,7 +33,9 @@ kind = "search"
 path = "/visits"
 index = "visits"
 text = {{ param = "q", fields = ["notes^2", "species"], mode = "typo" }}
-filters = [{{ param = "colour", field = "colour" }}, {{ param = "w", field = "notes", kind = "range" }}]
+filters = [
+  {{ param = "colour", field = "colour" }}, {{ param = "w", field = "notes", kind = "range" }},
+]
 sorts = {{ default = "newest", options = {{ relevance = ["_score"], wordy = ["-notes"] }} }}
 facets = [{{ field = "weight" }}]
 highlight = {{ fields = ["species"] }}
@@ -47,19 +49,21 @@ id = "id"
     let expected = [
         "F:12:44: endpoints[0].text.fields[1]: `species` is a keyword field; text search needs a \
          text field",
-        "F:13:40: endpoints[0].filters[0].field: index `visits` has no field `colour` in its mapping",
-        "F:13:75: endpoints[0].filters[1].field: `notes` is a text field; a range filter needs a \
+        "F:14:31: endpoints[0].filters[0].field: index `visits` has no field `colour` in its \
+         mapping",
+        "F:14:66: endpoints[0].filters[1].field: `notes` is a text field; a range filter needs a \
          number or date field",
-        "F:14:21: endpoints[0].sorts.default: `newest` is not one of the options (relevance, wordy)",
-        "F:14:76: endpoints[0].sorts.options.wordy[0]: `notes` is a text field; sorting needs a \
+        "F:16:21: endpoints[0].sorts.default: `newest` is not one of the options (relevance, \
+         wordy)",
+        "F:16:76: endpoints[0].sorts.options.wordy[0]: `notes` is a text field; sorting needs a \
          keyword, number, date or boolean field (a text field has a `.keyword` sub-field for that)",
-        "F:15:21: endpoints[0].facets[0].field: `weight` is a float field; facets count the values \
+        "F:17:21: endpoints[0].facets[0].field: `weight` is a float field; facets count the values \
          of keyword fields",
-        "F:16:25: endpoints[0].highlight.fields[0]: `species` is a keyword field; highlighting \
+        "F:18:25: endpoints[0].highlight.fields[0]: `species` is a keyword field; highlighting \
          marks words of text fields",
-        "F:17:18: endpoints[0].fixed_filters[0]: field `born` is a date field, but `someday` is not \
-         an ISO 8601 date such as 2024-05-01 or 2024-05-01T10:30:00Z",
-        "F:19:10: endpoints[0].rename: two returned values would be named `id`",
+        "F:19:18: endpoints[0].fixed_filters[0]: field `born` is a date field, but `someday` is \
+         not an ISO 8601 date such as 2024-05-01 or 2024-05-01T10:30:00Z",
+        "F:21:10: endpoints[0].rename: two returned values would be named `id`",
         "9 problem(s) found",
     ];
     assert_eq!(found, expected);

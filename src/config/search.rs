@@ -7,7 +7,7 @@
 //! index = "vet-visits"
 //! text = { param = "q", fields = ["visit_details^2", "owner_name"], mode = "all" }
 //! filters = [{ param = "species", field = "species", kind = "list" }]
-//! sorts = { default = "relevance", options = { relevance = ["_score"], name = ["pet_name.keyword"] } }
+//! sorts = { default = "relevance", options = { relevance = ["_score"], name = ["pet_name"] } }
 //! facets = [{ field = "species" }]
 //! source = ["owner_name", "visit_details"]
 //! ```

@@ -94,7 +94,18 @@ fn read_scalar(field_type: FieldType, json: &Value) -> Result<FieldValue, String
         },
         FieldType::Integer => read_integer(json, i64::from(i32::MIN), i64::from(i32::MAX)),
         FieldType::Long => read_integer(json, i64::MIN, i64::MAX),
-        FieldType::Float | FieldType::Double => read_float(json).map(FieldValue::F64),
+        FieldType::Float => read_float(json).and_then(|number| {
+            // Elasticsearch keeps a `float` in 32 bits; so does the embedded index, so both
+            // match, range and sort the same rounded value.
+            #[allow(clippy::cast_possible_truncation)]
+            let single = number as f32;
+            if single.is_finite() {
+                Ok(FieldValue::F64(f64::from(single)))
+            } else {
+                Err(format!("{json} is out of the range of a float"))
+            }
+        }),
+        FieldType::Double => read_float(json).map(FieldValue::F64),
         FieldType::Boolean => match json {
             Value::Bool(flag) => Ok(FieldValue::Bool(*flag)),
             Value::String(text) if text == "true" => Ok(FieldValue::Bool(true)),

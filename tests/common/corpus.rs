@@ -175,3 +175,137 @@ const OWNER_PHRASES: &[&str] = &[
     "İlkay", "ilkay", "ILKAY", "Νίκος", "ΝΊΚΟΣ", "Παπαδόπουλος", "สมชาย", "สมชาย ใจดี", "ใจดี",
     "O’Brien", "o'brien", "St. John", "st john", "Łukasz", "LEE",
 ];
+
+/// The seed of the fields [`rich_documents`] adds, apart from [`SEED`] so the fields of
+/// [`documents`] stay as they are.
+pub const RICH_SEED: u64 = SEED + 1;
+
+#[rustfmt::skip]
+const TAGS: [&str; 10] = [
+    "senior", "puppy", "follow-up", "emergency", "referral", "new-patient", "chronic", "Chronic",
+    "überweisung", "zz-last",
+];
+
+/// The documents of [`documents`] with the fields a richer API filters, sorts and counts: a
+/// visit date (a day, or a time in UTC, with an offset or with milliseconds), a weight in a
+/// float field, an age in an integer field, tags in a keyword array, an insured flag and a
+/// microchip code in a text field (`chip00` to `chip99`, a hundred words within two typos of
+/// each other). Each field is missing or `null` in some documents, tags are sometimes an empty
+/// list or hold a value twice, and a few weights are strings, as clients send them.
+pub fn rich_documents(count: usize) -> Vec<Value> {
+    let mut rng = ChaCha8Rng::seed_from_u64(RICH_SEED);
+    let mut documents = documents(count);
+    for document in &mut documents {
+        if let Value::Object(fields) = document {
+            for (name, value) in rich_fields(&mut rng) {
+                fields.insert(name.to_owned(), value);
+            }
+        }
+    }
+    documents
+}
+
+fn rich_fields(rng: &mut ChaCha8Rng) -> Vec<(&'static str, Value)> {
+    let mut fields = Vec::new();
+    let roll = rng.random_range(0..100);
+    if roll >= 5 {
+        fields.push(("visit_date", if roll < 7 { Value::Null } else { json!(visit_date(rng)) }));
+    }
+
+    let roll = rng.random_range(0..100);
+    let tenths = rng.random_range(3..=600);
+    let weight = f64::from(tenths) / 10.0;
+    match roll {
+        0..=7 => {}
+        8..=9 => fields.push(("weight_kg", Value::Null)),
+        10..=12 => fields.push(("weight_kg", json!(weight.to_string()))),
+        _ => fields.push(("weight_kg", json!(weight))),
+    }
+
+    if rng.random_bool(0.9) {
+        fields.push(("age_years", json!(rng.random_range(0..=18))));
+    }
+
+    let roll = rng.random_range(0..100);
+    if roll >= 12 {
+        let mut tags: Vec<&str> = Vec::new();
+        if roll >= 17 {
+            for _ in 0..rng.random_range(1..=3) {
+                tags.push(pick(rng, &TAGS));
+            }
+        }
+        fields.push(("tags", json!(tags)));
+    }
+
+    if rng.random_bool(0.8) {
+        fields.push(("insured", json!(rng.random_bool(0.5))));
+    }
+
+    if rng.random_bool(0.9) {
+        fields.push(("chip", json!(format!("chip{:02}", rng.random_range(0..100)))));
+    }
+    fields
+}
+
+/// A day of 2023 or 2024, written one of the ways Elasticsearch's default date format reads.
+fn visit_date(rng: &mut ChaCha8Rng) -> String {
+    let start = time::macros::date!(2023 - 01 - 01);
+    let day = start + time::Duration::days(rng.random_range(0..730));
+    let (hour, minute, second) =
+        (rng.random_range(0..24), rng.random_range(0..60), rng.random_range(0..60));
+    match rng.random_range(0..20) {
+        0..=10 => day.to_string(),
+        11..=15 => format!("{day}T{hour:02}:{minute:02}:{second:02}Z"),
+        16..=17 => {
+            let offset = pick(rng, &["+02:00", "-05:00", "+09:30"]);
+            format!("{day}T{hour:02}:{minute:02}:{second:02}{offset}")
+        }
+        _ => format!("{day}T{hour:02}:{minute:02}:{second:02}.{:03}Z", rng.random_range(0..1000)),
+    }
+}
+
+/// The mapping of [`rich_documents`].
+pub fn rich_mapping() -> Value {
+    let mut mapping = mapping();
+    let added = json!({
+        "visit_date": {"type": "date"},
+        "weight_kg": {"type": "float"},
+        "age_years": {"type": "integer"},
+        "tags": {"type": "keyword"},
+        "insured": {"type": "boolean"},
+        "chip": {"type": "text"},
+    });
+    if let (Some(properties), Value::Object(added)) =
+        (mapping["mappings"]["properties"].as_object_mut(), added)
+    {
+        properties.extend(added);
+    }
+    mapping
+}
+
+/// The words of the visit details, lowercased, for searches built from the corpus.
+pub fn detail_words() -> Vec<String> {
+    words(FRAGMENTS.iter().copied())
+}
+
+/// The words of the owner names, lowercased.
+pub fn name_words() -> Vec<String> {
+    words(FIRST.iter().chain(&LAST).copied())
+}
+
+/// The fragments of the visit details, for searches built from the corpus.
+pub fn fragments() -> &'static [&'static str] {
+    &FRAGMENTS
+}
+
+fn words<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut words: Vec<String> = texts
+        .flat_map(str::split_whitespace)
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|word| word.chars().count() >= 2)
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}

@@ -312,3 +312,37 @@ pub fn unique() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     format!("{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed))
 }
+
+impl Server {
+    /// Starts moat with `config`, logging only what `log` lets through (`warn`, say), for
+    /// tests that send many requests.
+    pub fn start_logging(config: &Path, data_dir: &Path, log: &str) -> Server {
+        let mut command = moat();
+        command
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0", "--log", log, "--data-dir"])
+            .arg(data_dir)
+            .arg("--config")
+            .arg(config);
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("moat serve starts");
+
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("moat prints where it listens");
+        let base = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("moat did not announce its address: {line:?}"))
+            .to_owned();
+
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("an HTTP client");
+        Server { child, base, client }
+    }
+}

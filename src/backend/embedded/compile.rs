@@ -1,7 +1,11 @@
 //! Compiles a query plan into a Tantivy query over one index.
 //!
 //! Scores follow Elasticsearch's: scoring clauses of a `bool` add up, filters score nothing,
-//! prefixes and typo-tolerant words score like Lucene's constant-score rewrites (the boost).
+//! prefixes score like Lucene's constant-score rewrite (the boost). Typo-tolerant words match
+//! every indexed word within their typos with one constant score, where Elasticsearch keeps
+//! the fifty nearest spellings and blends their frequencies: the same documents unless a word
+//! has more than fifty indexed spellings within reach, and another order by relevance. Picking
+//! the nearest fifty from the segments' term dictionaries would lift both.
 
 use std::ops::Bound;
 
@@ -118,7 +122,7 @@ fn match_bool_prefix(prefix: &MatchBoolPrefix, fields: &Fields) -> Result<Compil
         return Err(CompileError::WrongFieldType(prefix.field.clone()));
     }
 
-    let mut words = analyze(&prefix.text);
+    let (mut words, last_is_prefix) = prefix_words(&prefix.text);
     let Some(last) = words.pop() else { return Ok(Box::new(EmptyQuery)) };
     let mut clauses: Vec<Compiled> = words
         .iter()
@@ -127,12 +131,25 @@ fn match_bool_prefix(prefix: &MatchBoolPrefix, fields: &Fields) -> Result<Compil
             Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Compiled
         })
         .collect();
+    if !last_is_prefix {
+        let term = Term::from_field_text(field, &last);
+        clauses.push(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)));
+        return Ok(boosted(combine(clauses, prefix.operator), prefix.boost));
+    }
 
     let pattern = format!("{}.*", regex_syntax::escape(&last));
     let starts_with = RegexQuery::from_pattern(&pattern, field)
         .map_err(|error| CompileError::BadValue(format!("cannot search the prefix: {error}")))?;
     clauses.push(Box::new(starts_with));
     Ok(boosted(combine(clauses, prefix.operator), prefix.boost))
+}
+
+/// The words of a search-as-you-type text, and whether the last one is still being typed:
+/// as in Elasticsearch, it is a prefix only when nothing follows it in the text.
+pub fn prefix_words(text: &str) -> (Vec<String>, bool) {
+    let tokens = super::analyzer::analyze_with_offsets(text);
+    let last_is_prefix = tokens.last().is_some_and(|(_, range)| range.end == text.len());
+    (tokens.into_iter().map(|(word, _)| word).collect(), last_is_prefix)
 }
 
 /// One query from the per-word clauses: all of them, or any of them.
@@ -176,6 +193,11 @@ fn range_query(range: &Range, fields: &Fields) -> Result<Compiled, CompileError>
         let term = match field_type {
             FieldType::Date if upper => {
                 Term::from_field_i64(field, crate::mapping::read_date_upper(value).map_err(bad)?)
+            }
+            FieldType::Integer | FieldType::Long if has_fraction(value) => {
+                let bound = integer_bound(value, upper);
+                let bound = bound.ok_or_else(|| bad(format!("{value} is not a number")))?;
+                Term::from_field_i64(field, bound)
             }
             FieldType::Float
             | FieldType::Double
@@ -252,13 +274,49 @@ fn exact(
     path: &str,
     value: &Value,
 ) -> Result<Compiled, CompileError> {
+    if matches!(field_type, FieldType::Integer | FieldType::Long) && has_fraction(value) {
+        return Ok(Box::new(EmptyQuery));
+    }
     let term = match read(field_type, path, value)? {
         FieldValue::Str(text) => Term::from_field_text(field, &text),
-        FieldValue::I64(number) | FieldValue::DateMillis(number) => {
-            Term::from_field_i64(field, number)
+        FieldValue::DateMillis(start) => {
+            let end = crate::mapping::read_date_upper(value).map_err(CompileError::BadValue)?;
+            let (start, end) =
+                (Term::from_field_i64(field, start), Term::from_field_i64(field, end));
+            let day = RangeQuery::new(Bound::Included(start), Bound::Included(end));
+            return Ok(Box::new(ConstScoreQuery::new(Box::new(day), 1.0)));
         }
+        FieldValue::I64(number) => Term::from_field_i64(field, number),
         FieldValue::F64(number) => Term::from_field_f64(field, number),
         FieldValue::Bool(flag) => Term::from_field_bool(field, flag),
     };
     Ok(Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)))
+}
+
+/// Whether a number (or a number written as text) has a fractional part; an integer field
+/// holds no such value, so Elasticsearch matches nothing for it.
+fn has_fraction(value: &Value) -> bool {
+    let number = match value {
+        Value::Number(number) => number.as_f64(),
+        Value::String(text) => text.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    number.is_some_and(|number| number.is_finite() && number.fract() != 0.0)
+}
+
+/// An integer range bound from a number that may have a fraction: Elasticsearch rounds a
+/// lower bound up and an upper bound down.
+fn integer_bound(value: &Value, upper: bool) -> Option<i64> {
+    let number = match value {
+        Value::Number(number) => number.as_f64()?,
+        Value::String(text) => text.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    if let Some(whole) = value.as_i64() {
+        return Some(whole);
+    }
+    let rounded = if upper { number.floor() } else { number.ceil() };
+    #[allow(clippy::cast_possible_truncation)]
+    let clamped = rounded.clamp(i64::MIN as f64, i64::MAX as f64) as i64;
+    Some(clamped)
 }

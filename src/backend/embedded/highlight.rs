@@ -10,7 +10,8 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::analyzer::analyze_with_offsets;
-use crate::query::{Bool, Query, auto_fuzziness};
+use super::compile::prefix_words;
+use crate::query::{Bool, Operator, Query, auto_fuzziness};
 
 /// What marks a word of one field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,40 +26,47 @@ enum Matcher {
     Phrase(Vec<String>),
 }
 
-/// The matchers the scoring clauses of `query` hold for `field` (filters mark nothing).
-fn matchers(query: &Query, field: &str, found: &mut Vec<Matcher>) {
+/// The words one clause of the query looks for in a field.
+struct Clause {
+    matchers: Vec<Matcher>,
+    /// Whether the clause matches only when every matcher does (so, as in Elasticsearch,
+    /// a field whose clause did not match the document gets no marks from it).
+    needs_all: bool,
+}
+
+/// The clauses the scoring parts of `query` hold for `field` (filters mark nothing).
+fn clauses(query: &Query, field: &str, found: &mut Vec<Clause>) {
     match query {
         Query::MatchPhrase(phrase) if phrase.field == field => {
             let mut words: Vec<String> =
                 analyze_with_offsets(&phrase.text).into_iter().map(|(word, _)| word).collect();
-            match words.len() {
-                0 => {}
-                1 => found.push(Matcher::Word(words.remove(0))),
-                _ => found.push(Matcher::Phrase(words)),
-            }
+            let matcher = match words.len() {
+                0 => return,
+                1 => Matcher::Word(words.remove(0)),
+                _ => Matcher::Phrase(words),
+            };
+            found.push(Clause { matchers: vec![matcher], needs_all: true });
         }
         Query::Match(words) if words.field == field => {
-            for (word, _) in analyze_with_offsets(&words.text) {
+            let matchers = analyze_with_offsets(&words.text).into_iter().map(|(word, _)| {
                 let typos = if words.fuzzy { auto_fuzziness(word.chars().count()) } else { 0 };
-                found.push(if typos == 0 {
-                    Matcher::Word(word)
-                } else {
-                    Matcher::Fuzzy(word, typos)
-                });
-            }
+                if typos == 0 { Matcher::Word(word) } else { Matcher::Fuzzy(word, typos) }
+            });
+            let needs_all = words.operator == Operator::And;
+            found.push(Clause { matchers: matchers.collect(), needs_all });
         }
         Query::MatchBoolPrefix(prefix) if prefix.field == field => {
-            let mut words: Vec<String> =
-                analyze_with_offsets(&prefix.text).into_iter().map(|(word, _)| word).collect();
-            if let Some(last) = words.pop() {
-                found.extend(words.into_iter().map(Matcher::Word));
-                found.push(Matcher::Prefix(last));
-            }
+            let (mut words, last_is_prefix) = prefix_words(&prefix.text);
+            let last = if last_is_prefix { words.pop() } else { None };
+            let mut matchers: Vec<Matcher> = words.into_iter().map(Matcher::Word).collect();
+            matchers.extend(last.map(Matcher::Prefix));
+            let needs_all = prefix.operator == Operator::And;
+            found.push(Clause { matchers, needs_all });
         }
         Query::Bool(boolean) => {
             let Bool { must, should, .. } = boolean.as_ref();
             for clause in must.iter().chain(should) {
-                matchers(clause, field, found);
+                clauses(clause, field, found);
             }
         }
         _ => {}
@@ -75,20 +83,31 @@ pub fn highlight(
     post_tag: &str,
 ) -> Option<Value> {
     let mut found = Vec::new();
-    matchers(query, field, &mut found);
-    if found.is_empty() {
-        return None;
-    }
+    clauses(query, field, &mut found);
 
     let texts: Vec<&str> = match value {
         Value::String(text) => vec![text.as_str()],
         Value::Array(values) => values.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     };
+    let matched: Vec<Matcher> = found
+        .into_iter()
+        .filter(|clause| {
+            !clause.needs_all
+                || clause.matchers.iter().all(|matcher| {
+                    texts.iter().any(|text| !spans(text, std::slice::from_ref(matcher)).is_empty())
+                })
+        })
+        .flat_map(|clause| clause.matchers)
+        .collect();
+    if matched.is_empty() {
+        return None;
+    }
+
     let marked: Vec<Value> = texts
         .into_iter()
         .filter_map(|text| {
-            let spans = spans(text, &found);
+            let spans = spans(text, &matched);
             (!spans.is_empty()).then(|| Value::String(mark(text, &spans, pre_tag, post_tag)))
         })
         .collect();

@@ -323,3 +323,56 @@ mod filter_tests {
         assert_eq!(numbers, [2, 3]);
     }
 }
+
+#[cfg(test)]
+mod walk_tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::backend::SortKey;
+
+    #[test]
+    fn a_walk_after_sort_values_sees_every_document_once() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mapping = json!({"properties": {"w": {"type": "float"}, "n": {"type": "long"}}});
+        let mapping = Arc::new(Mapping::from_json(&mapping).expect("a valid mapping"));
+        let index = EmbeddedIndex::open(dir.path(), mapping).expect("the index opens").0;
+        for batch in 0..3u64 {
+            let documents: Vec<_> = (0..40u64)
+                .map(|n| {
+                    let number = batch * 40 + n;
+                    let tenths = (number * 37 % 1000) as f64 / 10.0;
+                    let weight = match number % 5 {
+                        0 => json!(null),
+                        1 => json!(format!("{tenths}")),
+                        _ => json!(tenths),
+                    };
+                    json!({"w": weight, "n": number}).as_object().unwrap().clone()
+                })
+                .collect();
+            index.index_batch(&documents).expect("stored");
+        }
+
+        let mut seen = Vec::new();
+        let mut after = None;
+        loop {
+            let mut request =
+                SearchRequest::new(Query::MatchAll(crate::query::MatchAll), 7, vec!["n".into()]);
+            request.sort = vec![SortKey::Field { field: "w".into(), descending: false }];
+            request.after = after.clone();
+            let found = index.search(&request).expect("runs");
+            if found.hits.is_empty() {
+                break;
+            }
+            for hit in &found.hits {
+                seen.push(hit.source["n"].as_u64().unwrap());
+            }
+            let sort = found.hits.last().unwrap().sort.clone().unwrap();
+            after = Some(serde_json::from_str(&serde_json::to_string(&sort).unwrap()).unwrap());
+        }
+        let mut unique = seen.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!((seen.len(), unique.len()), (120, 120));
+    }
+}
