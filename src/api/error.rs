@@ -20,6 +20,9 @@ const MAX_LISTED_PROBLEMS: usize = 20;
 /// How long clients are asked to wait before retrying when the engine is unavailable.
 const RETRY_AFTER_SECONDS: &str = "5";
 
+/// How long clients are asked to wait before retrying when moat is at its in-flight cap.
+const OVERLOADED_RETRY_AFTER_SECONDS: &str = "1";
+
 /// One invalid parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldProblem {
@@ -57,6 +60,9 @@ pub enum ApiError {
     /// The request took longer than moat allows (408).
     #[error("the request was not completed in time")]
     RequestTimeout,
+    /// moat already waits on the engine for as many requests as it allows (503).
+    #[error("too many requests are waiting on the search engine; retry shortly")]
+    Overloaded,
     /// The endpoint exists with another method (405).
     #[error("this endpoint does not accept this method")]
     MethodNotAllowed,
@@ -102,6 +108,7 @@ impl ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Engine(_, EngineKind::BadGateway) => StatusCode::BAD_GATEWAY,
             ApiError::Engine(_, EngineKind::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Engine(_, EngineKind::Timeout) => StatusCode::GATEWAY_TIMEOUT,
@@ -119,6 +126,7 @@ impl ApiError {
             ApiError::NotFound(_) => "not-found",
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::RequestTimeout => "request-timeout",
+            ApiError::Overloaded => "overloaded",
             ApiError::Engine(_, EngineKind::BadGateway) => "engine-error",
             ApiError::Engine(_, EngineKind::Unavailable) => "engine-unavailable",
             ApiError::Engine(_, EngineKind::Timeout) => "engine-timeout",
@@ -135,6 +143,7 @@ impl ApiError {
             ApiError::NotFound(_) => "Not found",
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::RequestTimeout => "Request timeout",
+            ApiError::Overloaded => "Overloaded",
             ApiError::Engine(_, EngineKind::BadGateway) => "Search engine error",
             ApiError::Engine(_, EngineKind::Unavailable) => "Search engine unavailable",
             ApiError::Engine(_, EngineKind::Timeout) => "Search engine timeout",
@@ -162,6 +171,31 @@ impl ApiError {
     fn is_internal(&self) -> bool {
         matches!(self, ApiError::Engine(..) | ApiError::Internal(_))
     }
+
+    /// The reason counted in the rejection metric, for the kinds of refusal this type knows;
+    /// kinds added later count themselves with [`crate::ops::metrics::rejected`].
+    fn rejection_reason(&self) -> Option<&'static str> {
+        match self {
+            ApiError::MalformedJson(_)
+            | ApiError::UnsupportedMediaType
+            | ApiError::PayloadTooLarge(_)
+            | ApiError::Invalid(_)
+            | ApiError::NotFound(_)
+            | ApiError::MethodNotAllowed
+            | ApiError::RequestTimeout
+            | ApiError::Overloaded => Some(self.code()),
+            ApiError::Engine(..) | ApiError::Internal(_) => None,
+        }
+    }
+
+    /// How long the client should wait before retrying, for the kinds worth a retry.
+    fn retry_after(&self) -> Option<&'static str> {
+        match self {
+            ApiError::Overloaded => Some(OVERLOADED_RETRY_AFTER_SECONDS),
+            _ if self.status() == StatusCode::SERVICE_UNAVAILABLE => Some(RETRY_AFTER_SECONDS),
+            _ => None,
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -188,6 +222,9 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
 
     if error.is_internal() {
         tracing::error!(request_id, error = %error, "request failed");
+    }
+    if let Some(reason) = error.rejection_reason() {
+        crate::ops::metrics::rejected(reason);
     }
     problem_response(&error, &request_id)
 }
@@ -219,8 +256,8 @@ fn problem_response(error: &ApiError, request_id: &str) -> Response {
     let mut response = (status, body.to_string()).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+    if let Some(seconds) = error.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
     }
     response
 }

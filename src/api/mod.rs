@@ -11,9 +11,10 @@ pub mod endpoints;
 mod error;
 mod json;
 mod params;
+pub mod shed;
 mod trace;
 
-pub use error::{ApiError, FieldProblem};
+pub use error::{ApiError, EngineKind, FieldProblem};
 
 use std::sync::Arc;
 
@@ -41,16 +42,24 @@ pub struct AppState {
 /// The full router for `config`.
 pub fn router(config: &Config, state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
+    let gate = Arc::new(shed::Gate::new(&config.server));
     let mut router = Router::new();
 
     for endpoint in &config.endpoints {
-        router = router.route(&endpoint.path, endpoints::method_router(config, endpoint));
+        let mut method_router = endpoints::method_router(config, endpoint);
+        if shed::asks_engine(&endpoint.kind) {
+            let guard = middleware::from_fn_with_state(Arc::clone(&gate), shed::guard);
+            method_router = method_router.route_layer(guard);
+        }
+        router = router.route(&endpoint.path, method_router);
     }
 
-    router.merge(docs::router(config)).fallback(endpoints::not_found).with_state(state).layer(
+    let router = router.merge(docs::router(config)).merge(crate::ops::router(config));
+    router.fallback(endpoints::not_found).with_state(state).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-            .layer(trace::layer())
+            .layer(middleware::from_fn(trace::log_requests))
+            .layer(middleware::from_fn(crate::ops::metrics::track))
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(middleware::from_fn(error::render_problems))
             .layer(middleware::from_fn(deadline::enforce)),

@@ -37,6 +37,7 @@ mod model;
 mod problem;
 mod route;
 mod secret;
+mod server_limits;
 mod validate;
 
 pub use bundled::BUNDLED_NAME;

@@ -57,17 +57,22 @@ pub async fn search(
     Ok(response(reply, &request.source_fields))
 }
 
-/// The search body: the query, the page size, the source fields, and an exact total.
+/// The search body: the query, the page size, the source fields, an exact total, and the
+/// time left to the request as the engine's `timeout`.
 fn body(request: &SearchRequest) -> Value {
     let source =
         if request.source_fields.is_empty() { json!(false) } else { json!(request.source_fields) };
 
-    json!({
+    let mut body = json!({
         "query": request.query.to_elasticsearch(),
         "size": request.size,
         "_source": source,
         "track_total_hits": true,
-    })
+    });
+    if let Some(left) = crate::ops::budget::remaining() {
+        body["timeout"] = json!(format!("{}ms", left.as_millis().max(1)));
+    }
+    body
 }
 
 fn response(reply: Reply, wanted: &[String]) -> SearchResponse {
