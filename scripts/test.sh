@@ -8,8 +8,9 @@
 #    single-node Elasticsearch and a single-node OpenSearch on free loopback ports, unless
 #    MOAT_TEST_ES_URL / MOAT_TEST_OPENSEARCH_URL already name servers to use.
 # 3. Installs the pinned robustness tools under .cache/ (scripts/robustness/).
-# 4. Runs `cargo test` with every backend and tool required, then stops the engines it
-#    started.
+# 4. Runs `cargo test` with every backend and tool required, then fuzzes the search request
+#    path for MOAT_FUZZ_SECONDS (default 60; scripts/robustness/fuzz.sh), then stops the
+#    engines it started.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -101,3 +102,4 @@ export MOAT_TEST_REQUIRE_ENGINES=1
 MOAT_SCHEMATHESIS="$(scripts/robustness/install-schemathesis.sh)"
 export MOAT_SCHEMATHESIS MOAT_TEST_REQUIRE_TOOLS=1
 cargo test --locked "$@"
+scripts/robustness/fuzz.sh "${MOAT_FUZZ_SECONDS:-60}"

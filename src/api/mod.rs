@@ -9,7 +9,7 @@ mod deadline;
 mod docs;
 pub mod endpoints;
 mod error;
-mod json;
+pub mod json;
 mod params;
 pub mod shed;
 mod trace;
