@@ -35,12 +35,11 @@ fn hostile_bodies() -> Vec<(&'static str, Option<&'static str>, Vec<u8>)> {
     vec![
         ("deep arrays", JSON, nested("[", "", "]", 100_000)),
         ("deep objects", JSON, nested("{\"a\":", "1", "}", 100_000)),
-        ("deep inside a parameter", JSON, [
-            b"{\"term\":".to_vec(),
-            nested("[", "1", "]", 100_000),
-            b"}".to_vec(),
-        ]
-        .concat()),
+        (
+            "deep inside a parameter",
+            JSON,
+            [b"{\"term\":".to_vec(), nested("[", "1", "]", 100_000), b"}".to_vec()].concat(),
+        ),
         ("deep unclosed", JSON, "[".repeat(300_000).into_bytes()),
         ("invalid UTF-8", JSON, b"{\"term\":\"\xff\xfe\xfd\"}".to_vec()),
         ("invalid UTF-8 key", JSON, b"{\"\xc3\x28\":\"a\"}".to_vec()),
@@ -48,7 +47,11 @@ fn hostile_bodies() -> Vec<(&'static str, Option<&'static str>, Vec<u8>)> {
         ("duplicated key", JSON, br#"{"term":"a","term":"b"}"#.to_vec()),
         ("duplicated nested key", JSON, br#"{"term":"a","x":{"y":1,"y":2}}"#.to_vec()),
         ("huge exponent size", JSON, br#"{"term":"a","size":1e400}"#.to_vec()),
-        ("huge integer size", JSON, br#"{"term":"a","size":123456789012345678901234567890}"#.to_vec()),
+        (
+            "huge integer size",
+            JSON,
+            br#"{"term":"a","size":123456789012345678901234567890}"#.to_vec(),
+        ),
         ("negative size", JSON, br#"{"term":"a","size":-1}"#.to_vec()),
         ("fractional size", JSON, br#"{"term":"a","size":2.5}"#.to_vec()),
         ("string size", JSON, br#"{"term":"a","size":"10"}"#.to_vec()),
@@ -80,7 +83,11 @@ fn hostile_bodies() -> Vec<(&'static str, Option<&'static str>, Vec<u8>)> {
         ("json patch", Some("application/json-patch+json"), br#"[]"#.to_vec()),
         ("two content types", Some("text/plain, application/json"), br#"{"term":"a"}"#.to_vec()),
         ("content type garbage", Some(";;;=="), br#"{"term":"a"}"#.to_vec()),
-        ("over the body limit", JSON, format!("{{\"term\":\"{}\"}}", "a".repeat(1 << 21)).into_bytes()),
+        (
+            "over the body limit",
+            JSON,
+            format!("{{\"term\":\"{}\"}}", "a".repeat(1 << 21)).into_bytes(),
+        ),
     ]
 }
 
@@ -186,21 +193,42 @@ fn raw_requests_with_bytes_no_client_library_sends() {
     let server = setup.serve();
     let authority = server.base.trim_start_matches("http://");
 
-    let requests: [&[u8]; 4] = [
-        b"POST /search?\xff\xfe=\xc3\x28 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
-        b"GET /tasks/\xff\xfe HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
-        b"POST /search HTTP/1.1\r\nhost: x\r\ncontent-type: application/\xffjson\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
-        b"POST /search HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 99999999999999999999\r\nconnection: close\r\n\r\n{}",
+    let head = "host: x\r\nconnection: close\r\n";
+    let json = "content-type: application/json\r\ncontent-length: 2\r\n";
+    let requests: Vec<Vec<u8>> = vec![
+        [b"POST /search?\xff\xfe=\xc3\x28 HTTP/1.1\r\n", head.as_bytes(), json.as_bytes()].concat(),
+        [b"GET /tasks/\xff\xfe HTTP/1.1\r\n", head.as_bytes()].concat(),
+        [
+            b"POST /search HTTP/1.1\r\n".as_slice(),
+            head.as_bytes(),
+            b"content-type: application/\xffjson\r\ncontent-length: 2\r\n",
+        ]
+        .concat(),
+        [
+            "POST /search HTTP/1.1\r\n",
+            head,
+            "content-type: application/json\r\ncontent-length: 99999999999999999999\r\n",
+        ]
+        .concat()
+        .into_bytes(),
     ];
-    for request in requests {
+    let requests: Vec<Vec<u8>> =
+        requests.into_iter().map(|request| [request, b"\r\n{}".to_vec()].concat()).collect();
+    for request in &requests {
         let (bytes, _) = raw_exchange(authority, request, Duration::from_secs(10));
         let text = String::from_utf8_lossy(&bytes);
         let status: u16 = text
             .strip_prefix("HTTP/1.1 ")
             .and_then(|rest| rest.get(..3))
             .and_then(|code| code.parse().ok())
-            .unwrap_or_else(|| panic!("no HTTP answer to {:?}: {text}", String::from_utf8_lossy(request)));
-        assert!((400..500).contains(&status), "{status} for {:?}", String::from_utf8_lossy(request));
+            .unwrap_or_else(|| {
+                panic!("no HTTP answer to {:?}: {text}", String::from_utf8_lossy(request))
+            });
+        assert!(
+            (400..500).contains(&status),
+            "{status} for {:?}",
+            String::from_utf8_lossy(request)
+        );
     }
 
     assert_eq!(server.get("/ping").status, 200, "moat still serves");

@@ -56,10 +56,8 @@ fn silent_slow_and_idle_clients_are_disconnected() {
 
 #[test]
 fn connections_past_the_cap_wait_for_one_to_close() {
-    let setup = setup_with_server(
-        &Engine::Embedded,
-        "header_read_timeout_ms = 20000\nmax_connections = 2",
-    );
+    let setup =
+        setup_with_server(&Engine::Embedded, "header_read_timeout_ms = 20000\nmax_connections = 2");
     let moat = Moat::start(&setup, &[]);
 
     let first = TcpStream::connect(moat.authority()).unwrap();

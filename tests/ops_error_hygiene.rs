@@ -20,10 +20,34 @@ impl Secrets {
     fn of(engine_url: &str, proxy: &Proxy, setup: &Setup) -> Secrets {
         let client = reqwest::blocking::Client::new();
         let mut words: Vec<String> = [
-            "exception", "elastic", "opensearch", "lucene", "java", "root_cause", "caused_by",
-            "shard", "node", "cluster", "stack", "trace", "http://", "127.0.0.1", "localhost",
-            "/usr/", "/var/", "/tmp/", "/opt/", "/home/", ".rs:", "reqwest", "hyper", "tokio",
-            "connection refused", "error sending request", "_search", "_source",
+            "exception",
+            "elastic",
+            "opensearch",
+            "lucene",
+            "java",
+            "root_cause",
+            "caused_by",
+            "shard",
+            "node",
+            "cluster",
+            "stack",
+            "trace",
+            "http://",
+            "127.0.0.1",
+            "localhost",
+            "/usr/",
+            "/var/",
+            "/tmp/",
+            "/opt/",
+            "/home/",
+            ".rs:",
+            "reqwest",
+            "hyper",
+            "tokio",
+            "connection refused",
+            "error sending request",
+            "_search",
+            "_source",
         ]
         .map(str::to_owned)
         .to_vec();

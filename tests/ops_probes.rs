@@ -97,7 +97,11 @@ fn metrics_count_requests_by_route_template() {
     assert!(has(r#"moat_http_requests_total{endpoint="unmatched",method="GET",status="404"} 1"#));
     assert!(!text.contains("no-such-job"), "raw paths must not become labels");
     assert!(has(r#"moat_rejections_total{reason="invalid-parameters"} 1"#), "{text}");
-    assert!(text.contains(r#"moat_engine_call_duration_seconds_count{operation="search",outcome="ok"} 1"#));
+    assert!(
+        text.contains(
+            r#"moat_engine_call_duration_seconds_count{operation="search",outcome="ok"} 1"#
+        )
+    );
     assert!(text.contains("moat_http_request_duration_seconds_bucket{"));
     assert!(has("moat_http_requests_in_flight 1"), "the scrape itself is in flight");
     assert!(text.trim_end().ends_with("# EOF"));

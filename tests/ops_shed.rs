@@ -16,10 +16,8 @@ fn sheds_past_the_cap_and_times_out_at_the_deadline() {
     for engine in Engine::remotes() {
         let Engine::Remote { url, .. } = &engine else { continue };
         let proxy = Proxy::start(url);
-        let setup = setup_with_server(
-            &via(&engine, proxy.url()),
-            "max_in_flight = 2\ndeadline_ms = 1500",
-        );
+        let setup =
+            setup_with_server(&via(&engine, proxy.url()), "max_in_flight = 2\ndeadline_ms = 1500");
         setup.ingest_original();
         let moat = Arc::new(Moat::start(&setup, &[]));
         assert_eq!(moat.post("/search", &json!({"term": "dental"})).answer.status, 200);
@@ -42,8 +40,10 @@ fn sheds_past_the_cap_and_times_out_at_the_deadline() {
         let answers: Vec<_> = threads.into_iter().map(|thread| thread.join().unwrap()).collect();
 
         let name = engine.name();
-        let shed: Vec<_> = answers.iter().filter(|(answer, _)| answer.answer.status == 503).collect();
-        let late: Vec<_> = answers.iter().filter(|(answer, _)| answer.answer.status == 504).collect();
+        let shed: Vec<_> =
+            answers.iter().filter(|(answer, _)| answer.answer.status == 503).collect();
+        let late: Vec<_> =
+            answers.iter().filter(|(answer, _)| answer.answer.status == 504).collect();
         assert_eq!(shed.len(), clients - 2, "{name}: {answers:#?}");
         assert_eq!(late.len(), 2, "{name}: {answers:#?}");
 
