@@ -108,6 +108,21 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn sends_the_time_left_as_the_engine_timeout() {
+        let request = SearchRequest {
+            query: Query::MatchPhrase(MatchPhrase::new("visit_details", "dental")),
+            size: 10,
+            source_fields: Vec::new(),
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+
+        let sent = crate::ops::budget::within(deadline, async { body(&request) }).await;
+        let timeout = sent["timeout"].as_str().expect("a timeout");
+        let millis: u64 = timeout.trim_end_matches("ms").parse().expect("milliseconds");
+        assert!((4000..=5000).contains(&millis), "{timeout}");
+    }
+
     #[test]
     fn reads_hits_in_the_shared_shape() {
         let reply: Reply = serde_json::from_value(json!({
