@@ -133,6 +133,7 @@ fn injection_text_is_searched_as_plain_text() {
         setup.ingest_original();
         let server = setup.serve();
 
+        let mut jobs = Vec::new();
         for text in INJECTIONS {
             let what = format!("{}: search {text:?}", engine.name());
             for path in ["/search", "/search-owner"] {
@@ -146,11 +147,21 @@ fn injection_text_is_searched_as_plain_text() {
             }
 
             let answer = server.post("/delete-by-query", &json!({ "term": text }));
-            if answer.status != 200 {
-                assert_refused(&answer, &format!("{what} (delete)"));
+            match answer.json["task_id"].as_str() {
+                Some(task_id) if answer.status == 200 => jobs.push(task_id.to_owned()),
+                _ => assert_refused(&answer, &format!("{what} (delete)")),
             }
         }
-        wait_for_jobs(&server);
+        for task_id in jobs {
+            let job = wait_for_job(&server, &task_id);
+            assert_eq!(job["state"], "completed", "{}: {job}", engine.name());
+            assert_eq!(
+                job["deleted"],
+                0,
+                "{}: an injection deleted documents: {job}",
+                engine.name()
+            );
+        }
         assert_nothing_deleted(&server, &engine);
     }
 }
@@ -234,9 +245,15 @@ fn raw_requests_with_bytes_no_client_library_sends() {
     assert_eq!(server.get("/ping").status, 200, "moat still serves");
 }
 
-fn wait_for_jobs(server: &Server) {
-    std::thread::sleep(Duration::from_millis(500));
-    let _ = server.get("/ping");
+fn wait_for_job(server: &Server, task_id: &str) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let job = server.get(&format!("/tasks/{task_id}")).json;
+        if job["state"] != "running" || std::time::Instant::now() > deadline {
+            return job;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 fn assert_nothing_deleted(server: &Server, engine: &Engine) {
