@@ -7,7 +7,10 @@
 # 2. Fetches the pinned engine distributions (scripts/engines/fetch.sh) and starts a
 #    single-node Elasticsearch and a single-node OpenSearch on free loopback ports, unless
 #    MOAT_TEST_ES_URL / MOAT_TEST_OPENSEARCH_URL already name servers to use.
-# 3. Runs `cargo test` with every backend required, then stops the engines it started.
+# 3. Installs the pinned robustness tools under .cache/ (scripts/robustness/).
+# 4. Runs `cargo test` with every backend and tool required, then fuzzes the search request
+#    path for MOAT_FUZZ_SECONDS (default 60; scripts/robustness/fuzz.sh), then stops the
+#    engines it started.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +24,7 @@ install_missing() {
     local missing=()
     command -v mvn >/dev/null 2>&1 || missing+=(maven)
     command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+    python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
     [ ${#missing[@]} -eq 0 ] && return 0
 
     if [ "$(id -u)" -ne 0 ]; then
@@ -95,4 +99,7 @@ start_engine elasticsearch MOAT_TEST_ES_URL 39200
 start_engine opensearch MOAT_TEST_OPENSEARCH_URL 39400
 
 export MOAT_TEST_REQUIRE_ENGINES=1
+MOAT_SCHEMATHESIS="$(scripts/robustness/install-schemathesis.sh)"
+export MOAT_SCHEMATHESIS MOAT_TEST_REQUIRE_TOOLS=1
 cargo test --locked "$@"
+scripts/robustness/fuzz.sh "${MOAT_FUZZ_SECONDS:-60}"

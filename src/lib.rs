@@ -18,5 +18,6 @@ pub mod ingest;
 pub mod jobs;
 pub mod mapping;
 pub mod openapi;
+pub mod ops;
 pub mod query;
 pub mod server;

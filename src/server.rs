@@ -5,13 +5,13 @@
 //! not stop moat: the indices it could not prepare are prepared in the background once it
 //! answers.
 
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use arc_swap::ArcSwap;
 use tokio::net::TcpListener;
 
 use crate::api::cursor::CursorKey;
@@ -20,6 +20,7 @@ use crate::backend::{Backend, EngineError};
 use crate::config::{Config, IndexSpec};
 use crate::ingest::{self, Progress, Rejection};
 use crate::jobs::{JobStore, Jobs};
+use crate::ops::{listen, reload};
 use crate::query::{MatchAll, Query};
 
 /// The job store's file name inside the data directory.
@@ -34,8 +35,9 @@ const PREPARE_FIRST_RETRY: Duration = Duration::from_secs(1);
 /// The longest pause between two tries.
 const PREPARE_MAX_RETRY: Duration = Duration::from_secs(30);
 
-/// Serves `config` until Ctrl-C or SIGTERM, then drains requests in flight.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+/// Serves `config` until Ctrl-C or SIGTERM, then drains requests in flight. On SIGHUP the
+/// config is read again from `reload` (see [`crate::ops::reload`]).
+pub async fn serve(config: Config, reload: reload::Source) -> anyhow::Result<()> {
     let data_dir = config.server.data_dir.clone();
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
@@ -62,33 +64,22 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         max_body_bytes: config.server.max_body_bytes,
         cursors: Arc::new(cursors),
     };
-    let app = api::router(&config, state);
+    let router = Arc::new(ArcSwap::from_pointee(api::router(&config, state.clone())));
     let listener = TcpListener::bind(config.server.addr)
         .await
         .with_context(|| format!("cannot listen on {}", config.server.addr))?;
     let addr = listener.local_addr()?;
     announce(addr, &data_dir);
 
-    let (stopping, stopped) = tokio::sync::oneshot::channel();
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async {
-        shutdown_signal().await;
-        let _ = stopping.send(());
-    });
-    let grace_over = async {
-        if stopped.await.is_ok() {
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
+    let limits = listen::Limits::new(&config.server);
+    tokio::spawn(reload::on_hangup(reload, config, state, Arc::clone(&router)));
 
-    tokio::select! {
-        served = server.into_future() => served?,
-        () = grace_over => tracing::warn!(
+    let drained = listen::serve(listener, router, limits, shutdown_signal(), SHUTDOWN_GRACE).await;
+    if !drained {
+        tracing::warn!(
             grace_seconds = SHUTDOWN_GRACE.as_secs(),
             "requests still in flight after the grace period; stopping anyway"
-        ),
+        );
     }
     tracing::info!("stopped");
     Ok(())

@@ -1,10 +1,10 @@
 //! The request deadline: a request still unanswered after [`REQUEST_DEADLINE`] (a client
 //! trickling its body, say) is answered with 408 and its work dropped.
 //!
-//! Known shortcoming: the deadline starts once the request head has arrived. A client that
-//! opens a connection and sends nothing, or a slow head, holds its connection until the
-//! client gives up, because `axum::serve` sets no header-read or idle timeout; a server loop
-//! on hyper-util with a timer and a connection cap would lift this.
+//! The deadline starts once the request head has arrived; the time to send the head, and
+//! idle time between requests, are bounded by the connection loop's header-read timeout
+//! (see [`crate::ops::listen`]). Requests to endpoints that ask the engine have the shorter
+//! deadline of `[server] deadline_ms` (see [`super::shed`]).
 
 use std::time::Duration;
 

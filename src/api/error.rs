@@ -20,6 +20,9 @@ const MAX_LISTED_PROBLEMS: usize = 20;
 /// How long clients are asked to wait before retrying when the engine is unavailable.
 const RETRY_AFTER_SECONDS: &str = "5";
 
+/// How long clients are asked to wait before retrying when moat is at its in-flight cap.
+const OVERLOADED_RETRY_AFTER_SECONDS: &str = "1";
+
 /// One invalid parameter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldProblem {
@@ -69,6 +72,9 @@ pub enum ApiError {
     /// The cursor's frozen view of the index has expired (410).
     #[error("this cursor has expired; start again from the first page")]
     CursorExpired,
+    /// moat already waits on the engine for as many requests as it allows (503).
+    #[error("too many requests are waiting on the search engine; retry shortly")]
+    Overloaded,
     /// The endpoint exists with another method (405).
     #[error("this endpoint does not accept this method")]
     MethodNotAllowed,
@@ -119,6 +125,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::CursorExpired => StatusCode::GONE,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+            ApiError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Engine(_, EngineKind::BadGateway) => StatusCode::BAD_GATEWAY,
             ApiError::Engine(_, EngineKind::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Engine(_, EngineKind::Timeout) => StatusCode::GATEWAY_TIMEOUT,
@@ -140,6 +147,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method-not-allowed",
             ApiError::CursorExpired => "cursor-expired",
             ApiError::RequestTimeout => "request-timeout",
+            ApiError::Overloaded => "overloaded",
             ApiError::Engine(_, EngineKind::BadGateway) => "engine-error",
             ApiError::Engine(_, EngineKind::Unavailable) => "engine-unavailable",
             ApiError::Engine(_, EngineKind::Timeout) => "engine-timeout",
@@ -160,6 +168,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::CursorExpired => "Cursor expired",
             ApiError::RequestTimeout => "Request timeout",
+            ApiError::Overloaded => "Overloaded",
             ApiError::Engine(_, EngineKind::BadGateway) => "Search engine error",
             ApiError::Engine(_, EngineKind::Unavailable) => "Search engine unavailable",
             ApiError::Engine(_, EngineKind::Timeout) => "Search engine timeout",
@@ -186,6 +195,35 @@ impl ApiError {
 
     fn is_internal(&self) -> bool {
         matches!(self, ApiError::Engine(..) | ApiError::Internal(_))
+    }
+
+    /// The reason counted in the rejection metric, for the kinds of refusal this type knows;
+    /// kinds added later count themselves with [`crate::ops::metrics::rejected`].
+    fn rejection_reason(&self) -> Option<&'static str> {
+        match self {
+            ApiError::MalformedJson(_)
+            | ApiError::UnsupportedMediaType
+            | ApiError::PayloadTooLarge(_)
+            | ApiError::Invalid(_)
+            | ApiError::NotFound(_)
+            | ApiError::MethodNotAllowed
+            | ApiError::RequestTimeout
+            | ApiError::Unauthorized(_)
+            | ApiError::Forbidden(_)
+            | ApiError::RateLimited(_)
+            | ApiError::CursorExpired
+            | ApiError::Overloaded => Some(self.code()),
+            ApiError::Engine(..) | ApiError::Internal(_) => None,
+        }
+    }
+
+    /// How long the client should wait before retrying, for the kinds worth a retry.
+    fn retry_after(&self) -> Option<&'static str> {
+        match self {
+            ApiError::Overloaded => Some(OVERLOADED_RETRY_AFTER_SECONDS),
+            _ if self.status() == StatusCode::SERVICE_UNAVAILABLE => Some(RETRY_AFTER_SECONDS),
+            _ => None,
+        }
     }
 }
 
@@ -223,6 +261,9 @@ pub async fn render_problems(request: Request, next: Next) -> Response {
             rendered.headers_mut().insert(name.clone(), value.clone());
         }
     }
+    if let Some(reason) = error.rejection_reason() {
+        crate::ops::metrics::rejected(reason);
+    }
     rendered
 }
 
@@ -253,8 +294,8 @@ fn problem_response(error: &ApiError, request_id: &str) -> Response {
     let mut response = (status, body.to_string()).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        headers.insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+    if let Some(seconds) = error.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
     }
     response
 }

@@ -12,12 +12,13 @@ mod deadline;
 mod docs;
 pub mod endpoints;
 mod error;
-mod json;
+pub mod json;
 pub mod params;
 mod security_headers;
+pub mod shed;
 mod trace;
 
-pub use error::{ApiError, FieldProblem};
+pub use error::{ApiError, EngineKind, FieldProblem};
 
 use std::sync::Arc;
 
@@ -48,11 +49,16 @@ pub struct AppState {
 /// The full router for `config`.
 pub fn router(config: &Config, state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
+    let gate = Arc::new(shed::Gate::new(&config.server));
     let mut router = Router::new();
     let access = Arc::new(Access::new(config));
 
     for endpoint in &config.endpoints {
         let mut route = endpoints::method_router(config, endpoint);
+        if shed::asks_engine(&endpoint.kind) {
+            let shed = middleware::from_fn_with_state(Arc::clone(&gate), shed::guard);
+            route = route.route_layer(shed);
+        }
         let guard = Guard::new(Arc::clone(&access), config, endpoint);
         if !guard.is_idle() {
             route = route.layer(middleware::from_fn_with_state(Arc::new(guard), access::check));
@@ -60,10 +66,12 @@ pub fn router(config: &Config, state: AppState) -> Router {
         router = router.route(&endpoint.path, route);
     }
 
-    router.merge(docs::router(config)).fallback(endpoints::not_found).with_state(state).layer(
+    let router = router.merge(docs::router(config)).merge(crate::ops::router(config));
+    router.fallback(endpoints::not_found).with_state(state).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-            .layer(trace::layer())
+            .layer(middleware::from_fn(trace::log_requests))
+            .layer(middleware::from_fn(crate::ops::metrics::track))
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(middleware::from_fn(security_headers::add))
             .option_layer(cors::layer(config.server.cors.as_ref()))

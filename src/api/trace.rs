@@ -1,61 +1,55 @@
-//! The request span and the one log line per response.
+//! The request span and the one log line per request.
+//!
+//! Every request runs inside a `request` span holding its id, method, endpoint (the route
+//! template, never the raw path) and `key_id`, which stays empty until access control
+//! records the key that made the request. When the answer leaves, one event gives its status
+//! and latency:
+//!
+//! ```text
+//! INFO request{request_id=9f3c... method=POST endpoint="/search"}: response sent status=200 latency_ms=1.2
+//! ```
+//!
+//! Requests to the operators' paths (`/healthz`, `/readyz`, `/metrics`) log at debug level,
+//! so that probes and scrapes do not drown the requests of clients.
 
-use std::time::Duration;
+use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request};
-use axum::http::Response;
-use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
-use tower_http::trace::{DefaultOnBodyChunk, DefaultOnEos, DefaultOnFailure, DefaultOnRequest};
-use tower_http::trace::{MakeSpan, OnResponse, TraceLayer};
-use tracing::Span;
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing::Instrument;
+use tracing::field::Empty;
 
-/// Opens a span with the request id and the matched route, and logs each response.
-pub fn layer() -> RequestTrace {
-    TraceLayer::new_for_http().make_span_with(RequestSpan).on_response(LogResponse)
-}
+/// Middleware: runs the request in its span and logs its answer.
+pub async fn log_requests(request: Request, next: Next) -> Response {
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let endpoint =
+        request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+    let quiet = crate::ops::is_ops_path(endpoint);
+    let span = tracing::info_span!(
+        "request",
+        request_id,
+        method = %request.method(),
+        endpoint,
+        key_id = Empty,
+    );
+    let started = Instant::now();
 
-/// The tracing layer with moat's span and response log.
-pub type RequestTrace = TraceLayer<
-    SharedClassifier<ServerErrorsAsFailures>,
-    RequestSpan,
-    DefaultOnRequest,
-    LogResponse,
-    DefaultOnBodyChunk,
-    DefaultOnEos,
-    DefaultOnFailure,
->;
+    let response = next.run(request).instrument(span.clone()).await;
 
-/// Makes the request span.
-#[derive(Clone, Copy)]
-pub struct RequestSpan;
-
-impl<B> MakeSpan<B> for RequestSpan {
-    fn make_span(&mut self, request: &Request<B>) -> Span {
-        let request_id = request
-            .headers()
-            .get("x-request-id")
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default();
-        let route =
-            request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
-
-        tracing::info_span!(
-            "request",
-            request_id,
-            method = %request.method(),
-            route,
-            key_id = tracing::field::Empty
-        )
-    }
-}
-
-/// Logs the status and latency of each response.
-#[derive(Clone, Copy)]
-pub struct LogResponse;
-
-impl<B> OnResponse<B> for LogResponse {
-    fn on_response(self, response: &Response<B>, latency: Duration, _span: &Span) {
-        let latency_ms = (latency.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
-        tracing::info!(status = response.status().as_u16(), latency_ms, "response sent");
-    }
+    let latency_ms = (started.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0;
+    let status = response.status().as_u16();
+    span.in_scope(|| {
+        if quiet {
+            tracing::debug!(status, latency_ms, "response sent");
+        } else {
+            tracing::info!(status, latency_ms, "response sent");
+        }
+    });
+    response
 }

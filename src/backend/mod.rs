@@ -26,6 +26,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::config::{BackendConfig, Config, IndexSpec};
+use crate::ops::metrics;
 use crate::query::Query;
 
 /// How the engine is doing, as `/ping` reports it.
@@ -128,10 +129,13 @@ impl Backend {
 
     /// Reports the engine's health.
     pub async fn health(&self) -> Result<Health, EngineError> {
-        match self {
-            Backend::Embedded(embedded) => Ok(embedded.health()),
-            Backend::Elasticsearch(cluster) => cluster.health().await,
-        }
+        let call = async {
+            match self {
+                Backend::Embedded(embedded) => Ok(embedded.health()),
+                Backend::Elasticsearch(cluster) => cluster.health().await,
+            }
+        };
+        metrics::engine_call("health", call).await
     }
 
     /// Runs a search on `index`.
@@ -140,10 +144,13 @@ impl Backend {
         index: &str,
         request: SearchRequest,
     ) -> Result<SearchResponse, EngineError> {
-        match self {
-            Backend::Embedded(embedded) => embedded.search(index, request).await,
-            Backend::Elasticsearch(cluster) => cluster.search(index, &request).await,
-        }
+        let call = async {
+            match self {
+                Backend::Embedded(embedded) => embedded.search(index, request).await,
+                Backend::Elasticsearch(cluster) => cluster.search(index, &request).await,
+            }
+        };
+        metrics::engine_call("search", call).await
     }
 
     /// Deletes every document of `index` matching `query`; answers how many were deleted.
@@ -165,17 +172,20 @@ impl Backend {
         resume: Option<&EngineTask>,
         report: &(dyn Fn(DeleteEvent) + Sync),
     ) -> Result<u64, EngineError> {
-        match self {
-            Backend::Embedded(embedded) => {
-                report(DeleteEvent::Started(None));
-                let deleted = embedded.delete_by_query(index, query).await?;
-                report(DeleteEvent::Progress(DeleteProgress { total: deleted, deleted }));
-                Ok(deleted)
+        let call = async {
+            match self {
+                Backend::Embedded(embedded) => {
+                    report(DeleteEvent::Started(None));
+                    let deleted = embedded.delete_by_query(index, query).await?;
+                    report(DeleteEvent::Progress(DeleteProgress { total: deleted, deleted }));
+                    Ok(deleted)
+                }
+                Backend::Elasticsearch(cluster) => {
+                    cluster.delete_by_query(index, &query, resume, report).await
+                }
             }
-            Backend::Elasticsearch(cluster) => {
-                cluster.delete_by_query(index, &query, resume, report).await
-            }
-        }
+        };
+        metrics::engine_call("delete_by_query", call).await
     }
 
     /// Stores a batch of documents in `index`, one outcome per document, in order.
@@ -184,10 +194,13 @@ impl Backend {
         index: &str,
         documents: Vec<Map<String, Value>>,
     ) -> Result<Vec<ItemOutcome>, EngineError> {
-        match self {
-            Backend::Embedded(embedded) => embedded.index_batch(index, documents).await,
-            Backend::Elasticsearch(cluster) => cluster.index_batch(index, &documents).await,
-        }
+        let call = async {
+            match self {
+                Backend::Embedded(embedded) => embedded.index_batch(index, documents).await,
+                Backend::Elasticsearch(cluster) => cluster.index_batch(index, &documents).await,
+            }
+        };
+        metrics::engine_call("index_batch", call).await
     }
 
     /// How many documents `index` holds.

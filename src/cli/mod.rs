@@ -78,6 +78,11 @@ pub struct ConfigArg {
 }
 
 impl ConfigArg {
+    /// The config file given, if any.
+    fn path(&self) -> Option<&std::path::Path> {
+        self.config.as_deref()
+    }
+
     /// Loads the chosen config, printing every problem when it is invalid.
     fn load(&self) -> Result<Config, ExitCode> {
         let Some(path) = &self.config else { return Ok(config::load_bundled()) };

@@ -198,8 +198,8 @@ impl Reader<'_> {
         if gives_data_dir && server.data_dir.as_os_str().is_empty() {
             self.problem(&at.key("data_dir"), "must not be empty; write \".\" for this folder");
         }
-        if server.max_body_bytes == 0 {
-            self.problem(&at.key("max_body_bytes"), "must be 1 or more");
+        for key in server.zero_limits() {
+            self.problem(&at.key(key), "must be 1 or more");
         }
         if let Origin::File(config) = &self.origin
             && gives_data_dir

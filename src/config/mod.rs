@@ -42,6 +42,7 @@ mod route;
 mod search;
 mod search_check;
 mod secret;
+mod server_limits;
 mod template;
 mod validate;
 

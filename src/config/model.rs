@@ -31,6 +31,18 @@ pub struct ServerConfig {
     pub cursor_secret: Option<Secret>,
     /// `[server.cors]`: the browser origins allowed; none when absent.
     pub cors: Option<CorsConfig>,
+    /// How many requests may wait on the engine at once; one more is answered 503 at once.
+    pub max_in_flight: usize,
+    /// How long a request to an endpoint that asks the engine may take, in milliseconds;
+    /// a search is sent with the time left as its `timeout`, and answered 504 once it is over.
+    pub deadline_ms: u64,
+    /// How long a client may take to send a request head, and stay idle between two
+    /// requests on one connection, in milliseconds.
+    pub header_read_timeout_ms: u64,
+    /// How many client connections are served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// Whether `/metrics` serves Prometheus metrics.
+    pub metrics: bool,
 }
 
 impl ServerConfig {
@@ -38,6 +50,14 @@ impl ServerConfig {
     pub const DEFAULT_ADDR: &'static str = "127.0.0.1:8000";
     /// The default body limit: 1 MiB.
     pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+    /// The default cap on requests waiting on the engine.
+    pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
+    /// The default request deadline: 10 seconds.
+    pub const DEFAULT_DEADLINE_MS: u64 = 10_000;
+    /// The default time to send a request head: 10 seconds.
+    pub const DEFAULT_HEADER_READ_TIMEOUT_MS: u64 = 10_000;
+    /// The default cap on client connections.
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 }
 
 impl Default for ServerConfig {
@@ -48,6 +68,11 @@ impl Default for ServerConfig {
             max_body_bytes: ServerConfig::DEFAULT_MAX_BODY_BYTES,
             cursor_secret: None,
             cors: None,
+            max_in_flight: ServerConfig::DEFAULT_MAX_IN_FLIGHT,
+            deadline_ms: ServerConfig::DEFAULT_DEADLINE_MS,
+            header_read_timeout_ms: ServerConfig::DEFAULT_HEADER_READ_TIMEOUT_MS,
+            max_connections: ServerConfig::DEFAULT_MAX_CONNECTIONS,
+            metrics: true,
         }
     }
 }

@@ -36,6 +36,13 @@ pub fn parse(path: &str) -> Result<Route, String> {
              `{OPENAPI_PATH}`); choose another path"
         ));
     }
+    if crate::ops::PATHS.contains(&path) {
+        return Err(format!(
+            "`{path}` is served by moat itself (health, readiness and metrics at {}); \
+             choose another path",
+            crate::ops::PATHS.join(", ")
+        ));
+    }
     if path == "/" {
         return Ok(Route { normalized: path.to_owned(), params: Vec::new() });
     }

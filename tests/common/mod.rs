@@ -8,6 +8,7 @@
 #![allow(dead_code)]
 
 pub mod corpus;
+pub mod ops;
 pub mod proxy;
 
 use std::io::{BufRead, BufReader};

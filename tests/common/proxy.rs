@@ -3,7 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -13,6 +13,7 @@ pub struct Proxy {
     addr: SocketAddr,
     upstream: SocketAddr,
     state: Option<Running>,
+    delay_ms: Arc<AtomicU64>,
 }
 
 struct Running {
@@ -29,7 +30,8 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
         let addr = listener.local_addr().expect("a local address");
 
-        let mut proxy = Proxy { addr, upstream, state: None };
+        let delay_ms = Arc::new(AtomicU64::new(0));
+        let mut proxy = Proxy { addr, upstream, state: None, delay_ms };
         proxy.run(listener);
         proxy
     }
@@ -37,6 +39,13 @@ impl Proxy {
     /// The URL moat should use.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Holds every chunk sent to the engine for `delay` before passing it on, as a slow
+    /// engine would (zero passes at once again).
+    pub fn set_delay(&self, delay: Duration) {
+        let millis = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.delay_ms.store(millis, Ordering::SeqCst);
     }
 
     /// Refuses new connections and cuts the open ones, as a stopped engine would.
@@ -64,6 +73,7 @@ impl Proxy {
         let stop = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(Mutex::new(Vec::new()));
         let upstream = self.upstream;
+        let delay_ms = Arc::clone(&self.delay_ms);
 
         let acceptor = {
             let stop = Arc::clone(&stop);
@@ -78,7 +88,7 @@ impl Proxy {
                     else {
                         continue;
                     };
-                    forward(client, server, &connections);
+                    forward(client, server, &connections, &delay_ms);
                 }
             })
         };
@@ -92,7 +102,12 @@ impl Drop for Proxy {
     }
 }
 
-fn forward(client: TcpStream, server: TcpStream, connections: &Mutex<Vec<TcpStream>>) {
+fn forward(
+    client: TcpStream,
+    server: TcpStream,
+    connections: &Mutex<Vec<TcpStream>>,
+    delay_ms: &Arc<AtomicU64>,
+) {
     let mut open = connections.lock().unwrap();
     for stream in [&client, &server] {
         if let Ok(copy) = stream.try_clone() {
@@ -100,11 +115,16 @@ fn forward(client: TcpStream, server: TcpStream, connections: &Mutex<Vec<TcpStre
         }
     }
 
-    for (from, to) in [(&client, &server), (&server, &client)] {
+    for (from, to, delayed) in [(&client, &server, true), (&server, &client, false)] {
         let (Ok(mut from), Ok(mut to)) = (from.try_clone(), to.try_clone()) else { continue };
+        let delay_ms = Arc::clone(delay_ms);
         std::thread::spawn(move || {
             let mut buffer = [0u8; 16 * 1024];
             while let Ok(read) = from.read(&mut buffer) {
+                let delay = delay_ms.load(Ordering::SeqCst);
+                if delayed && read > 0 && delay > 0 {
+                    std::thread::sleep(Duration::from_millis(delay));
+                }
                 if read == 0 || to.write_all(&buffer[..read]).is_err() {
                     break;
                 }

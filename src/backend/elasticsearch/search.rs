@@ -157,6 +157,9 @@ fn body(request: &SearchRequest, pit: Option<(&str, u64)>) -> Value {
             }),
         );
     }
+    if let Some(left) = crate::ops::budget::remaining() {
+        body.insert("timeout".into(), json!(format!("{}ms", left.as_millis().max(1))));
+    }
     Value::Object(body)
 }
 
@@ -228,6 +231,17 @@ mod tests {
                 "track_total_hits": true
             })
         );
+    }
+
+    #[tokio::test]
+    async fn sends_the_time_left_as_the_engine_timeout() {
+        let request = phrase_request();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+
+        let sent = crate::ops::budget::within(deadline, async { body(&request, None) }).await;
+        let timeout = sent["timeout"].as_str().expect("a timeout");
+        let millis: u64 = timeout.trim_end_matches("ms").parse().expect("milliseconds");
+        assert!((4000..=5000).contains(&millis), "{timeout}");
     }
 
     #[test]
