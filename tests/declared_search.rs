@@ -5,32 +5,15 @@
 mod common;
 
 use std::collections::HashSet;
-use std::path::Path;
 
-use common::{Answer, Engine, Server};
+use common::{Answer, Engine, Server, Setup};
 use serde_json::{Value, json};
 
-/// The example's endpoints over a fresh index on `engine`, plus one with a capped total.
-fn example(engine: &Engine) -> (tempfile::TempDir, Server) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/vet-visits");
-    let bundled = std::fs::read_to_string(example.join("moat.toml")).expect("the example");
-    let endpoints = &bundled[bundled.find("[[endpoints]]").expect("endpoints")..];
-    let index = format!("vet-visits-test-{}", common::unique());
-
-    let text = format!(
-        "{}\n[indices.{index}]\nmappings_file = \"{}\"\nseed_file = \"{}\"\n\n{}\n\
-         [[endpoints]]\nkind = \"search\"\npath = \"/capped\"\nindex = \"{index}\"\n\
-         total_cap = 3\nsource = [\"pet_name\"]\n",
-        engine.backend_toml(10_000),
-        example.join("vet-visits.mappings.json").display(),
-        example.join("vet-visits.ndjson").display(),
-        endpoints.replace("index = \"vet-visits\"", &format!("index = \"{index}\"")),
-    );
-    let config = dir.path().join("moat.toml");
-    std::fs::write(&config, text).expect("the config is written");
-    let server = Server::start(&config, &dir.path().join("data"));
-    (dir, server)
+/// The example's endpoints over a fresh index on `engine`, served.
+fn example(engine: &Engine) -> (Setup, Server) {
+    let setup = Setup::example(engine);
+    let server = setup.serve();
+    (setup, server)
 }
 
 fn pets(answer: &Answer) -> Vec<String> {

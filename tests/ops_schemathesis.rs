@@ -1,6 +1,7 @@
 //! Property-based API testing with schemathesis, against moat's own `/openapi.json` on every
-//! backend: no 5xx, and every answer conforms to the documented schema, status codes,
-//! content types and headers.
+//! backend, serving the bundled example's endpoints (every kind and every search feature): no
+//! 5xx, and every answer conforms to the documented schema, status codes, content types and
+//! headers.
 //!
 //! `scripts/test.sh` installs the pinned schemathesis under `.cache/` and names its command
 //! in `MOAT_SCHEMATHESIS`; without it this test only prints a note, unless
@@ -10,17 +11,20 @@ mod common;
 
 use std::process::Command;
 
-use common::Engine;
-use common::ops::{Moat, setup_with_server};
+use common::ops::Moat;
+use common::{Engine, Setup};
 
 /// The checks not run, each because it contradicts documented behaviour.
 ///
-/// `positive_data_acceptance`: the schema of a text parameter says `minLength: 1`, while moat
-/// also refuses text made only of white space (documented: "must not be empty"), which the
-/// schema does not express.
+/// `positive_data_acceptance`: some limits join two parameters, which a JSON schema cannot
+/// state: `page × size` may not pass the endpoint's paging depth, and a `cursor` opens only
+/// with the other parameters of the query that made it. Valid-looking requests that break
+/// them get a documented 422.
 const EXCLUDED_CHECKS: &str = "positive_data_acceptance";
 
 /// Test cases per operation and time budget per backend, to keep the suite's length bounded.
+/// One worker: with two, the pinned schemathesis on Python 3.11 now and then stops on an
+/// internal error while describing its generators (an AST recursion-depth mismatch).
 const MAX_EXAMPLES: &str = "100";
 const MAX_SECONDS: &str = "60";
 
@@ -34,8 +38,7 @@ fn the_api_holds_to_its_openapi_document() {
     };
 
     for engine in Engine::all() {
-        let setup = setup_with_server(&engine, "");
-        setup.ingest_original();
+        let setup = Setup::example(&engine);
         let moat = Moat::start(&setup, &["--log", "warn"]);
 
         let output = Command::new(&schemathesis)
@@ -43,7 +46,7 @@ fn the_api_holds_to_its_openapi_document() {
             .arg(format!("{}/openapi.json", moat.base))
             .args(["--checks", "all", "--exclude-checks", EXCLUDED_CHECKS])
             .args(["--max-examples", MAX_EXAMPLES, "--max-time", MAX_SECONDS])
-            .args(["--workers", "2", "--seed", "20261204", "--no-color"])
+            .args(["--workers", "1", "--seed", "20261204", "--no-color"])
             .args(["--request-timeout", "15"])
             .current_dir(setup.dir.path())
             .output()

@@ -1,45 +1,96 @@
 //! The properties the search request path must keep for any body: shared by the fuzz target
 //! and the stable-Rust test that replays its seeds (`tests/ops_fuzz_seeds.rs`).
+//!
+//! Every search endpoint of the bundled config gets the same body. Whatever it holds, a plan
+//! that comes out stays within the endpoint's declarations: its page within the limits, its
+//! fields the declared ones, its fixed filters in place, its text within its length.
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use moat::config::{EndpointKind, SearchEndpoint};
+use moat::api::endpoints::search::{Declared, plan_request};
+use moat::config::EndpointKind;
 use moat::query::Query;
 use serde_json::Value;
 
-/// The first search endpoint of the bundled config.
-static ENDPOINT: LazyLock<SearchEndpoint> = LazyLock::new(|| {
+/// The search endpoints of the bundled config.
+static ENDPOINTS: LazyLock<Vec<Declared>> = LazyLock::new(|| {
     let config = moat::config::load_bundled();
-    config
-        .endpoints
-        .iter()
-        .find_map(|endpoint| match &endpoint.kind {
-            EndpointKind::Search(search) => Some(search.clone()),
-            _ => None,
-        })
-        .expect("the bundled config declares a search endpoint")
+    let declared = config.endpoints.iter().filter_map(|endpoint| match &endpoint.kind {
+        EndpointKind::Search(search) => {
+            let index = config.index(&search.index)?;
+            Some(Declared::new(&endpoint.path, search, &index.mapping))
+        }
+        _ => None,
+    });
+    declared.collect()
 });
 
 /// Runs `body` through the path a search request takes; panics when a property breaks.
 pub fn check(body: &[u8]) {
     let Ok(value) = moat::api::json::parse(body) else { return };
     let Value::Object(object) = value else { return };
+    assert!(ENDPOINTS.len() >= 4, "the bundled config declares its search endpoints");
 
-    let endpoint = &*ENDPOINT;
-    let Ok(request) = moat::api::endpoints::search::plan(endpoint, object) else { return };
+    for declared in ENDPOINTS.iter() {
+        let Ok(request) = plan_request(declared, object.clone()) else { continue };
+        let endpoint = &declared.endpoint;
+        let path = &declared.path;
 
-    let size = u64::try_from(request.size).expect("the size fits");
-    assert!((1..=endpoint.size.max).contains(&size), "size {size} escaped its limits");
-    assert_eq!(request.source_fields, endpoint.source, "the source fields are the declared ones");
+        let size = u64::try_from(request.size).expect("the size fits");
+        let from = u64::try_from(request.from).expect("the offset fits");
+        assert!((1..=endpoint.size.max).contains(&size), "{path}: size {size} escaped");
+        assert!(from + size <= endpoint.paging.max_depth, "{path}: page beyond the depth");
+        assert_eq!(request.source_fields, endpoint.source, "{path}: undeclared source");
 
-    let Query::MatchPhrase(phrase) = &request.query else {
-        panic!("a search planned a query other than its phrase: {:?}", request.query)
-    };
-    assert_eq!(phrase.field, endpoint.text.field, "the phrase left its declared field");
-    assert!(!phrase.text.trim().is_empty(), "empty text was accepted");
-    assert!(phrase.text.chars().count() <= endpoint.text.max_chars, "text over its limit");
+        let mut allowed: HashSet<&str> =
+            declared.text_fields.iter().map(|(field, _)| field.as_str()).collect();
+        allowed.extend(endpoint.filters.iter().map(|filter| filter.field.as_str()));
+        allowed.extend(endpoint.fixed_filters.iter().map(|fixed| fixed.field.as_str()));
+        let mut texts = Vec::new();
+        for field in fields(&request.query, &mut texts) {
+            assert!(allowed.contains(field.as_str()), "{path}: the plan reached `{field}`");
+        }
+        if let Some(text) = &endpoint.text {
+            for searched in texts {
+                assert!(!searched.trim().is_empty(), "{path}: empty text was accepted");
+                assert!(searched.chars().count() <= text.max_chars, "{path}: text too long");
+            }
+        }
+        let dsl = request.query.to_elasticsearch().to_string();
+        for fixed in &endpoint.fixed_filters {
+            assert!(dsl.contains(&fixed.field), "{path}: the fixed filter went missing");
+        }
+    }
+}
 
-    let dsl = request.query.to_elasticsearch();
-    let only_key = dsl.as_object().map(|object| object.keys().collect::<Vec<_>>());
-    assert_eq!(only_key, Some(vec![&"match_phrase".to_owned()]), "query DSL grew: {dsl}");
+/// Every field the plan names, and the texts it searches.
+fn fields(query: &Query, texts: &mut Vec<String>) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![query];
+    while let Some(query) = stack.pop() {
+        match query {
+            Query::MatchAll(_) => {}
+            Query::MatchPhrase(q) => {
+                found.push(q.field.clone());
+                texts.push(q.text.clone());
+            }
+            Query::Match(q) => {
+                found.push(q.field.clone());
+                texts.push(q.text.clone());
+            }
+            Query::MatchBoolPrefix(q) => {
+                found.push(q.field.clone());
+                texts.push(q.text.clone());
+            }
+            Query::Term(q) => found.push(q.field.clone()),
+            Query::Terms(q) => found.push(q.field.clone()),
+            Query::Range(q) => found.push(q.field.clone()),
+            Query::Exists(q) => found.push(q.field.clone()),
+            Query::Bool(q) => {
+                stack.extend(q.must.iter().chain(&q.should).chain(&q.filter).chain(&q.must_not));
+            }
+        }
+    }
+    found
 }

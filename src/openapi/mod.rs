@@ -51,6 +51,10 @@ pub fn document(config: &Config) -> Value {
         components["securitySchemes"] = schemes;
     }
 
+    for (path, operations) in operations::operations_paths(config) {
+        paths.insert(path.to_owned(), operations);
+    }
+
     json!({
         "openapi": "3.1.0",
         "info": {

@@ -8,7 +8,7 @@ use crate::mapping::FieldType;
 
 /// `ping`.
 pub fn ping(endpoint: &PingEndpoint) -> Value {
-    let mut responses = problems(&["503"]);
+    let mut responses = problems(&["502", "503", "504"]);
     responses.insert("200".into(), ok("The engine is reachable.", reference("Ping")));
     operation("ping", endpoint.description.as_deref(), None, responses)
 }
@@ -26,7 +26,7 @@ pub fn delete_by_query(config: &Config, endpoint: &DeleteByQueryEndpoint) -> Val
         Some(FieldType::Float | FieldType::Double) => json!({"type": ["number", "string"]}),
         Some(FieldType::Boolean) => json!({"type": ["boolean", "string"]}),
         Some(FieldType::Date) => json!({"type": ["string", "integer"]}),
-        _ => json!({"type": "string", "minLength": 1}),
+        _ => json!({"type": "string", "minLength": 1, "pattern": super::search::NOT_BLANK}),
     };
     value["maxLength"] = json!(term.max_chars);
     value["description"] = json!("Documents whose field equals this value are deleted.");
@@ -41,6 +41,39 @@ pub fn delete_by_query(config: &Config, endpoint: &DeleteByQueryEndpoint) -> Val
     let mut responses = problems(&["400", "413", "415", "422"]);
     responses.insert("200".into(), ok("The job was started.", reference("JobStarted")));
     operation("delete-by-query", endpoint.description.as_deref(), Some(body), responses)
+}
+
+/// The operators' paths: liveness, readiness and, when served, the Prometheus metrics.
+pub fn operations_paths(config: &Config) -> Vec<(&'static str, Value)> {
+    let probe = |status: &str| {
+        json!({
+            "type": "object",
+            "required": ["status"],
+            "properties": {"status": {"type": "string", "const": status}},
+        })
+    };
+    let alive = ok("The process is alive.", probe("alive"));
+    let mut ready = problems(&["503"]);
+    ready.insert("200".into(), ok("The engine answers.", probe("ready")));
+
+    let alive = Map::from_iter([("200".to_owned(), alive)]);
+    let mut paths = vec![
+        ("/healthz", json!({"get": operation("operations", Some("Liveness."), None, alive)})),
+        ("/readyz", json!({"get": operation("operations", Some("Readiness."), None, ready)})),
+    ];
+    if config.server.metrics {
+        let text = json!({
+            "description": "Prometheus metrics in the text exposition format.",
+            "content": {
+                "application/openmetrics-text": {"schema": {"type": "string"}},
+                "text/plain": {"schema": {"type": "string"}},
+            },
+        });
+        let responses = Map::from_iter([("200".to_owned(), text)]);
+        let metrics = operation("operations", Some("Prometheus metrics."), None, responses);
+        paths.push(("/metrics", json!({"get": metrics})));
+    }
+    paths
 }
 
 /// `job-status`.

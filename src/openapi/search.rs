@@ -9,11 +9,14 @@ use crate::api::params::{ParamKind, ParamSpec};
 use crate::config::{Config, HIGHLIGHT_KEY, Method};
 use crate::mapping::FieldType;
 
+/// A string holding something besides white space: moat refuses blank texts and values.
+pub const NOT_BLANK: &str = "\\S";
+
 /// The JSON schema of one parameter's value.
 pub fn param_schema(spec: &ParamSpec) -> Value {
     let mut schema = match &spec.kind {
         ParamKind::Text { max_chars } => {
-            json!({"type": "string", "minLength": 1, "maxLength": max_chars})
+            json!({"type": "string", "minLength": 1, "maxLength": max_chars, "pattern": NOT_BLANK})
         }
         ParamKind::Integer { min, max, default } => {
             let mut schema = json!({"type": "integer", "minimum": min, "maximum": max});
@@ -52,7 +55,8 @@ pub fn param_schema(spec: &ParamSpec) -> Value {
 }
 
 fn exact_schema(field_type: FieldType, max_chars: usize) -> Value {
-    let text = json!({"type": "string", "minLength": 1, "maxLength": max_chars});
+    let text =
+        json!({"type": "string", "minLength": 1, "maxLength": max_chars, "pattern": NOT_BLANK});
     match field_type {
         FieldType::Text | FieldType::Keyword => text,
         FieldType::Integer | FieldType::Long => json!({"anyOf": [{"type": "integer"}, text]}),
@@ -70,7 +74,7 @@ fn operations(
     specs: &[ParamSpec],
     answer: Value,
 ) -> Map<String, Value> {
-    let mut responses = problems(&["400", "410", "422", "502", "503", "504"]);
+    let mut responses = problems(&["400", "405", "408", "410", "422", "502", "503", "504"]);
     responses.insert("200".into(), ok("The hits.", answer));
     let mut by_method = Map::new();
 

@@ -144,6 +144,30 @@ impl Setup {
         Setup { engine: engine.clone(), dir, config, index }
     }
 
+    /// The bundled example's endpoints (every endpoint kind and search feature) over a fresh
+    /// index seeded with the example's documents, plus `/capped`, a search whose total stops
+    /// counting at 3.
+    pub fn example(engine: &Engine) -> Setup {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/vet-visits");
+        let bundled = std::fs::read_to_string(example.join("moat.toml")).expect("the example");
+        let endpoints = &bundled[bundled.find("[[endpoints]]").expect("endpoints")..];
+        let index = format!("vet-visits-test-{}", unique());
+
+        let text = format!(
+            "{}\n[indices.{index}]\nmappings_file = \"{}\"\nseed_file = \"{}\"\n\n{}\n\
+             [[endpoints]]\nkind = \"search\"\npath = \"/capped\"\nindex = \"{index}\"\n\
+             total_cap = 3\nsource = [\"pet_name\"]\n",
+            engine.backend_toml(10_000),
+            example.join("vet-visits.mappings.json").display(),
+            example.join("vet-visits.ndjson").display(),
+            endpoints.replace("index = \"vet-visits\"", &format!("index = \"{index}\"")),
+        );
+        let config = dir.path().join("moat.toml");
+        std::fs::write(&config, text).expect("the config is written");
+        Setup { engine: engine.clone(), dir, config, index }
+    }
+
     /// The data directory of this test.
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
