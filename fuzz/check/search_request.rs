@@ -10,7 +10,6 @@ use std::sync::LazyLock;
 
 use moat::api::endpoints::search::{Declared, plan_request};
 use moat::config::EndpointKind;
-use moat::query::Query;
 use serde_json::Value;
 
 /// The search endpoints of the bundled config.
@@ -47,9 +46,9 @@ pub fn check(body: &[u8]) {
             declared.text_fields.iter().map(|(field, _)| field.as_str()).collect();
         allowed.extend(endpoint.filters.iter().map(|filter| filter.field.as_str()));
         allowed.extend(endpoint.fixed_filters.iter().map(|fixed| fixed.field.as_str()));
-        let mut texts = Vec::new();
-        for field in fields(&request.query, &mut texts) {
-            assert!(allowed.contains(field.as_str()), "{path}: the plan reached `{field}`");
+        let (fields, texts) = request.query.fields_and_texts();
+        for field in fields {
+            assert!(allowed.contains(field), "{path}: the plan reached `{field}`");
         }
         if let Some(text) = &endpoint.text {
             for searched in texts {
@@ -62,35 +61,4 @@ pub fn check(body: &[u8]) {
             assert!(dsl.contains(&fixed.field), "{path}: the fixed filter went missing");
         }
     }
-}
-
-/// Every field the plan names, and the texts it searches.
-fn fields(query: &Query, texts: &mut Vec<String>) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![query];
-    while let Some(query) = stack.pop() {
-        match query {
-            Query::MatchAll(_) => {}
-            Query::MatchPhrase(q) => {
-                found.push(q.field.clone());
-                texts.push(q.text.clone());
-            }
-            Query::Match(q) => {
-                found.push(q.field.clone());
-                texts.push(q.text.clone());
-            }
-            Query::MatchBoolPrefix(q) => {
-                found.push(q.field.clone());
-                texts.push(q.text.clone());
-            }
-            Query::Term(q) => found.push(q.field.clone()),
-            Query::Terms(q) => found.push(q.field.clone()),
-            Query::Range(q) => found.push(q.field.clone()),
-            Query::Exists(q) => found.push(q.field.clone()),
-            Query::Bool(q) => {
-                stack.extend(q.must.iter().chain(&q.should).chain(&q.filter).chain(&q.must_not));
-            }
-        }
-    }
-    found
 }

@@ -235,14 +235,15 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The id the request-id layer gave `request`, empty when it has none.
+pub fn request_id(request: &Request) -> String {
+    let id = request.headers().get("x-request-id").and_then(|value| value.to_str().ok());
+    id.unwrap_or_default().to_owned()
+}
+
 /// Writes the problem body of every [`ApiError`] response, with the request id.
 pub async fn render_problems(request: Request, next: Next) -> Response {
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let request_id = request_id(&request);
 
     let response = next.run(request).await;
     let Some(error) = response.extensions().get::<ApiError>().cloned() else {

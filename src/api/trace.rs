@@ -22,12 +22,7 @@ use tracing::field::Empty;
 
 /// Middleware: runs the request in its span and logs its answer.
 pub async fn log_requests(request: Request, next: Next) -> Response {
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let request_id = super::error::request_id(&request);
     let endpoint =
         request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
     let quiet = crate::ops::is_ops_path(endpoint);

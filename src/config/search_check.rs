@@ -257,9 +257,9 @@ pub(super) fn check_template(
         return;
     };
     let mut fields = Fields { index, reader };
-    for path in plan_fields(&plan) {
-        if index.mapping.field(&path).is_none() {
-            unknown_field(fields.reader, &query_at, &template.index, &path);
+    for path in plan.fields_and_texts().0 {
+        if index.mapping.field(path).is_none() {
+            unknown_field(fields.reader, &query_at, &template.index, path);
         }
     }
     check_shape(&template.source, &template.rename, template.id.as_deref(), None, at, &mut fields);
@@ -275,28 +275,6 @@ fn sample(param_type: ParamType) -> Value {
         ParamType::Date => Value::from("2024-01-01"),
         ParamType::StringList => Value::from(vec!["text"]),
     }
-}
-
-/// Every field path a plan names.
-fn plan_fields(plan: &Query) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![plan];
-    while let Some(query) = stack.pop() {
-        match query {
-            Query::MatchAll(_) => {}
-            Query::MatchPhrase(q) => found.push(q.field.clone()),
-            Query::Match(q) => found.push(q.field.clone()),
-            Query::MatchBoolPrefix(q) => found.push(q.field.clone()),
-            Query::Term(q) => found.push(q.field.clone()),
-            Query::Terms(q) => found.push(q.field.clone()),
-            Query::Range(q) => found.push(q.field.clone()),
-            Query::Exists(q) => found.push(q.field.clone()),
-            Query::Bool(q) => {
-                stack.extend(q.must.iter().chain(&q.should).chain(&q.filter).chain(&q.must_not));
-            }
-        }
-    }
-    found
 }
 
 fn check_size(size: &SizeLimits, max_depth: u64, at: &KeyPath, reader: &mut Reader<'_>) {

@@ -59,6 +59,32 @@ pub enum Query {
 }
 
 impl Query {
+    /// Every field path the query names, and, beside it, the texts it searches.
+    pub fn fields_and_texts(&self) -> (Vec<&str>, Vec<&str>) {
+        let (mut fields, mut texts) = (Vec::new(), Vec::new());
+        let mut stack = vec![self];
+        while let Some(query) = stack.pop() {
+            let (field, text) = match query {
+                Query::MatchAll(_) => continue,
+                Query::MatchPhrase(q) => (&q.field, Some(&q.text)),
+                Query::Match(q) => (&q.field, Some(&q.text)),
+                Query::MatchBoolPrefix(q) => (&q.field, Some(&q.text)),
+                Query::Term(q) => (&q.field, None),
+                Query::Terms(q) => (&q.field, None),
+                Query::Range(q) => (&q.field, None),
+                Query::Exists(q) => (&q.field, None),
+                Query::Bool(q) => {
+                    let clauses = q.must.iter().chain(&q.should).chain(&q.filter);
+                    stack.extend(clauses.chain(&q.must_not));
+                    continue;
+                }
+            };
+            fields.push(field.as_str());
+            texts.extend(text.map(String::as_str));
+        }
+        (fields, texts)
+    }
+
     /// The query in Elasticsearch's query DSL.
     pub fn to_elasticsearch(&self) -> Value {
         match self {

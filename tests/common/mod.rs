@@ -214,8 +214,13 @@ pub struct Server {
 impl Server {
     /// Starts moat with `config` (the bundled one when `None`) and waits until it listens.
     pub fn start_with(config: Option<&Path>, data_dir: &Path) -> Server {
+        Server::launch(config, data_dir, &[])
+    }
+
+    fn launch(config: Option<&Path>, data_dir: &Path, extra: &[&str]) -> Server {
         let mut command = moat();
-        command.arg("serve").args(["--addr", "127.0.0.1:0", "--data-dir"]).arg(data_dir);
+        command.arg("serve").args(["--addr", "127.0.0.1:0"]).args(extra).arg("--data-dir");
+        command.arg(data_dir);
         if let Some(config) = config {
             command.arg("--config").arg(config);
         }
@@ -225,15 +230,7 @@ impl Server {
             .spawn()
             .expect("moat serve starts");
 
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("moat prints where it listens");
-        let base = line
-            .split_whitespace()
-            .find(|word| word.starts_with("http://"))
-            .unwrap_or_else(|| panic!("moat did not announce its address: {line:?}"))
-            .to_owned();
-
+        let base = announced_base(&mut child);
         let client = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -331,6 +328,17 @@ impl From<reqwest::Result<reqwest::blocking::Response>> for Answer {
     }
 }
 
+/// The base URL a starting `moat serve` announces on its first line of standard output.
+pub fn announced_base(child: &mut Child) -> String {
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("moat prints where it listens");
+    line.split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("moat did not announce its address: {line:?}"))
+        .to_owned()
+}
+
 /// A value unique within this test run.
 pub fn unique() -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -342,32 +350,6 @@ impl Server {
     /// Starts moat with `config`, logging only what `log` lets through (`warn`, say), for
     /// tests that send many requests.
     pub fn start_logging(config: &Path, data_dir: &Path, log: &str) -> Server {
-        let mut command = moat();
-        command
-            .arg("serve")
-            .args(["--addr", "127.0.0.1:0", "--log", log, "--data-dir"])
-            .arg(data_dir)
-            .arg("--config")
-            .arg(config);
-        let mut child = command
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("moat serve starts");
-
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("moat prints where it listens");
-        let base = line
-            .split_whitespace()
-            .find(|word| word.starts_with("http://"))
-            .unwrap_or_else(|| panic!("moat did not announce its address: {line:?}"))
-            .to_owned();
-
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .expect("an HTTP client");
-        Server { child, base, client }
+        Server::launch(Some(config), data_dir, &["--log", log])
     }
 }
