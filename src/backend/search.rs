@@ -63,7 +63,9 @@ pub enum SortKey {
 }
 
 /// A frozen view of the index that pages of one walk share, where the engine has one
-/// (Elasticsearch's and OpenSearch's point in time). The embedded backend ignores it.
+/// (Elasticsearch's and OpenSearch's point in time). The embedded backend ignores it: its
+/// pages continue after the last hit's sort values on the live index, so documents written
+/// during a walk may appear in it or not, but no document comes twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Snapshot {
     /// The live index.

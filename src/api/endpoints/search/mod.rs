@@ -77,6 +77,12 @@ pub fn plan_request(
 
 /// Where the page after `found` starts, `seen` hits having come before it; none when no
 /// hit is left.
+///
+/// A first page runs on the live index, so it needs no snapshot; on Elasticsearch and
+/// OpenSearch the walk's snapshot starts with the second page (an offset cursor), and
+/// documents written between those two pages can shift the boundary. Opening the point in
+/// time on the first page of endpoints with cursors would lift that, at the price of one more
+/// engine call per first page.
 fn next_position(found: &SearchResponse, seen: u64, size: usize) -> Option<Position> {
     let last = found.hits.last().filter(|_| found.hits.len() == size)?;
     let seen = seen + size as u64;
