@@ -6,7 +6,8 @@
 //! and latency:
 //!
 //! ```text
-//! INFO request{request_id=9f3c... method=POST endpoint="/search"}: response sent status=200 latency_ms=1.2
+//! INFO request{request_id=9f3c… method=POST endpoint="/search"}: response sent status=200
+//!     latency_ms=1.2
 //! ```
 //!
 //! Requests to the operators' paths (`/healthz`, `/readyz`, `/metrics`) log at debug level,

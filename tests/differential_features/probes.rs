@@ -305,10 +305,8 @@ pub(crate) fn edge_probes(facts: &Facts) -> Vec<Probe> {
 
 /// Texts at the edges of the modes: nothing but punctuation, a last word ended by a space or
 /// a full stop (which Elasticsearch takes as a whole word, not a prefix), an apostrophe inside
-/// the prefix, accents and capitals left out of a misspelt word, and words with up to fifty
-/// indexed words within their typos. Beyond fifty the engines keep the fifty nearest spellings
-/// and the embedded backend keeps them all (a known difference, stated in
-/// src/backend/embedded/compile.rs), so no probe goes there.
+/// the prefix, accents and capitals left out of a misspelt word, and a word with more than
+/// fifty indexed words within its typos, of which only the fifty nearest count.
 pub(crate) fn text_edge_probes() -> Vec<Probe> {
     let mut probes = Vec::new();
     for (path, q) in [
@@ -326,6 +324,7 @@ pub(crate) fn text_edge_probes() -> Vec<Probe> {
         ("/typo", "nguyen"),
         ("/phrase", "dental cleaning"),
         ("/chip", "chip0"),
+        ("/chip", "chip07"),
         ("/chip", "chpi07"),
     ] {
         let order = if path == "/typo" { Order::Unordered } else { Order::Scored };

@@ -2,10 +2,9 @@
 //!
 //! Scores follow Elasticsearch's: scoring clauses of a `bool` add up, filters score nothing,
 //! prefixes score like Lucene's constant-score rewrite (the boost). Typo-tolerant words match
-//! every indexed word within their typos with one constant score, where Elasticsearch keeps
-//! the fifty nearest spellings and blends their frequencies: the same documents unless a word
-//! has more than fifty indexed spellings within reach, and another order by relevance. Picking
-//! the nearest fifty from the segments' term dictionaries would lift both.
+//! the fifty nearest indexed spellings (see [`super::spellings`]) like Elasticsearch, with one
+//! constant score where Elasticsearch blends the spellings' frequencies, so relevance order
+//! differs.
 
 use std::ops::Bound;
 
@@ -19,6 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use super::analyzer::analyze;
 use super::schema::Fields;
+use super::spellings::Spellings;
 use crate::mapping::{FieldType, FieldValue};
 use crate::query::{
     Bool, Exists, Match, MatchBoolPrefix, MatchPhrase, Operator, Query, Range, Term as TermPlan,
@@ -41,18 +41,27 @@ pub enum CompileError {
     WrongFieldType(String),
 }
 
-/// The Tantivy query for `plan`.
+/// The Tantivy query for `plan`; typo-tolerant words match any spelling within reach.
 pub fn compile(plan: &Query, fields: &Fields) -> Result<Compiled, CompileError> {
+    compile_spelled(plan, fields, &Spellings::new())
+}
+
+/// The Tantivy query for `plan`, typo-tolerant words matching the spellings listed for them.
+pub fn compile_spelled(
+    plan: &Query,
+    fields: &Fields,
+    spellings: &Spellings,
+) -> Result<Compiled, CompileError> {
     match plan {
         Query::MatchAll(_) => Ok(Box::new(AllQuery)),
         Query::MatchPhrase(phrase) => match_phrase(phrase, fields),
-        Query::Match(words) => match_words(words, fields),
+        Query::Match(words) => match_words(words, fields, spellings),
         Query::MatchBoolPrefix(prefix) => match_bool_prefix(prefix, fields),
         Query::Term(term) => term_query(term, fields),
         Query::Terms(terms) => terms_query(terms, fields),
         Query::Range(range) => range_query(range, fields),
         Query::Exists(exists) => exists_query(exists, fields),
-        Query::Bool(boolean) => bool_query(boolean, fields),
+        Query::Bool(boolean) => bool_query(boolean, fields, spellings),
     }
 }
 
@@ -93,7 +102,11 @@ fn match_phrase(phrase: &MatchPhrase, fields: &Fields) -> Result<Compiled, Compi
     Ok(boosted(query, phrase.boost))
 }
 
-fn match_words(words: &Match, fields: &Fields) -> Result<Compiled, CompileError> {
+fn match_words(
+    words: &Match,
+    fields: &Fields,
+    spellings: &Spellings,
+) -> Result<Compiled, CompileError> {
     let (field, field_type) = field(fields, &words.field)?;
     if field_type != FieldType::Text {
         let value = Value::String(words.text.clone());
@@ -105,10 +118,11 @@ fn match_words(words: &Match, fields: &Fields) -> Result<Compiled, CompileError>
         .map(|word| {
             let term = Term::from_field_text(field, word);
             let typos = if words.fuzzy { auto_fuzziness(word.chars().count()) } else { 0 };
-            let query: Compiled = if typos == 0 {
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-            } else {
-                Box::new(FuzzyTermQuery::new(term, typos, true))
+            let spelled = spellings.get(&(words.field.clone(), word.clone()));
+            let query: Compiled = match spelled {
+                _ if typos == 0 => Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                Some(spelled) => any_spelling(field, spelled),
+                None => Box::new(FuzzyTermQuery::new(term, typos, true)),
             };
             query
         })
@@ -142,6 +156,18 @@ fn match_bool_prefix(prefix: &MatchBoolPrefix, fields: &Fields) -> Result<Compil
         .map_err(|error| CompileError::BadValue(format!("cannot search the prefix: {error}")))?;
     clauses.push(Box::new(starts_with));
     Ok(boosted(combine(clauses, prefix.operator), prefix.boost))
+}
+
+/// Any of the `spelled` words of `field`, scoring as Tantivy's fuzzy query does (the boost).
+fn any_spelling(field: Field, spelled: &[String]) -> Compiled {
+    if spelled.is_empty() {
+        return Box::new(EmptyQuery);
+    }
+    let terms = spelled.iter().map(|word| {
+        let term = Term::from_field_text(field, word);
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Compiled
+    });
+    Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::union(terms.collect())), 1.0))
 }
 
 /// The words of a search-as-you-type text, and whether the last one is still being typed:
@@ -231,21 +257,25 @@ fn exists_query(exists: &Exists, fields: &Fields) -> Result<Compiled, CompileErr
     Ok(Box::new(ConstScoreQuery::new(Box::new(query), 1.0)))
 }
 
-fn bool_query(boolean: &Bool, fields: &Fields) -> Result<Compiled, CompileError> {
+fn bool_query(
+    boolean: &Bool,
+    fields: &Fields,
+    spellings: &Spellings,
+) -> Result<Compiled, CompileError> {
     let mut clauses: Vec<(Occur, Compiled)> = Vec::new();
     for query in &boolean.must {
-        clauses.push((Occur::Must, compile(query, fields)?));
+        clauses.push((Occur::Must, compile_spelled(query, fields, spellings)?));
     }
     for query in &boolean.filter {
-        let unscored = ConstScoreQuery::new(compile(query, fields)?, 0.0);
+        let unscored = ConstScoreQuery::new(compile_spelled(query, fields, spellings)?, 0.0);
         clauses.push((Occur::Must, Box::new(unscored)));
     }
     for query in &boolean.must_not {
-        clauses.push((Occur::MustNot, compile(query, fields)?));
+        clauses.push((Occur::MustNot, compile_spelled(query, fields, spellings)?));
     }
     let mut should = Vec::new();
     for query in &boolean.should {
-        should.push(compile(query, fields)?);
+        should.push(compile_spelled(query, fields, spellings)?);
     }
 
     let required = boolean.required_should() as usize;

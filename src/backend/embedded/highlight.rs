@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::analyzer::analyze_with_offsets;
 use super::compile::prefix_words;
+use super::spellings::Spellings;
 use crate::query::{Bool, Operator, Query, auto_fuzziness};
 
 /// What marks a word of one field.
@@ -20,6 +21,8 @@ enum Matcher {
     Word(String),
     /// A word within this many typos of this one.
     Fuzzy(String, u8),
+    /// One of these spellings of a misspelt word.
+    Spelled(Vec<String>),
     /// A word starting with this.
     Prefix(String),
     /// These words, adjacent and in order.
@@ -35,7 +38,7 @@ struct Clause {
 }
 
 /// The clauses the scoring parts of `query` hold for `field` (filters mark nothing).
-fn clauses(query: &Query, field: &str, found: &mut Vec<Clause>) {
+fn clauses(query: &Query, field: &str, spellings: &Spellings, found: &mut Vec<Clause>) {
     match query {
         Query::MatchPhrase(phrase) if phrase.field == field => {
             let mut words: Vec<String> =
@@ -50,7 +53,12 @@ fn clauses(query: &Query, field: &str, found: &mut Vec<Clause>) {
         Query::Match(words) if words.field == field => {
             let matchers = analyze_with_offsets(&words.text).into_iter().map(|(word, _)| {
                 let typos = if words.fuzzy { auto_fuzziness(word.chars().count()) } else { 0 };
-                if typos == 0 { Matcher::Word(word) } else { Matcher::Fuzzy(word, typos) }
+                let key = (words.field.clone(), word);
+                match spellings.get(&key) {
+                    _ if typos == 0 => Matcher::Word(key.1),
+                    Some(spelled) => Matcher::Spelled(spelled.clone()),
+                    None => Matcher::Fuzzy(key.1, typos),
+                }
             });
             let needs_all = words.operator == Operator::And;
             found.push(Clause { matchers: matchers.collect(), needs_all });
@@ -66,7 +74,7 @@ fn clauses(query: &Query, field: &str, found: &mut Vec<Clause>) {
         Query::Bool(boolean) => {
             let Bool { must, should, .. } = boolean.as_ref();
             for clause in must.iter().chain(should) {
-                clauses(clause, field, found);
+                clauses(clause, field, spellings, found);
             }
         }
         _ => {}
@@ -79,11 +87,11 @@ pub fn highlight(
     query: &Query,
     field: &str,
     value: &Value,
-    pre_tag: &str,
-    post_tag: &str,
+    (pre_tag, post_tag): (&str, &str),
+    spellings: &Spellings,
 ) -> Option<Value> {
     let mut found = Vec::new();
-    clauses(query, field, &mut found);
+    clauses(query, field, spellings, &mut found);
 
     let texts: Vec<&str> = match value {
         Value::String(text) => vec![text.as_str()],
@@ -155,12 +163,13 @@ fn single_matches(matcher: &Matcher, token: &str) -> bool {
         Matcher::Word(word) => token == word,
         Matcher::Prefix(prefix) => token.starts_with(prefix.as_str()),
         Matcher::Fuzzy(word, typos) => typo_distance(word, token) <= usize::from(*typos),
+        Matcher::Spelled(spelled) => spelled.iter().any(|spelling| spelling == token),
         Matcher::Phrase(_) => false,
     }
 }
 
 /// The edits (insertions, deletions, substitutions, swaps of neighbours) between two words.
-fn typo_distance(a: &str, b: &str) -> usize {
+pub fn typo_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
     for (i, row) in rows.iter_mut().enumerate() {
@@ -221,13 +230,23 @@ mod tests {
     use super::*;
     use crate::query::{Match, MatchPhrase, Operator};
 
+    fn no_spellings() -> Spellings {
+        Spellings::new()
+    }
+
     const TEXT: &str = "Dental cleaning <b>under</b> sedation & care; dental check. \
                         Cleaning again dental-cleaning.";
 
     #[test]
     fn marks_phrases_as_one_span_and_escapes_the_rest() {
         let query = Query::MatchPhrase(MatchPhrase::new("t", "dental cleaning"));
-        let marked = highlight(&query, "t", &json!([TEXT, "no match"]), "<mark>", "</mark>");
+        let marked = highlight(
+            &query,
+            "t",
+            &json!([TEXT, "no match"]),
+            ("<mark>", "</mark>"),
+            &no_spellings(),
+        );
 
         assert_eq!(
             marked,
@@ -247,7 +266,8 @@ mod tests {
             fuzzy: true,
             boost: None,
         };
-        let marked = highlight(&Query::Match(words), "t", &json!(TEXT), "[", "]");
+        let marked =
+            highlight(&Query::Match(words), "t", &json!(TEXT), ("[", "]"), &no_spellings());
 
         let expected = "[Dental] cleaning &lt;b&gt;under&lt;&#x2F;b&gt; sedation &amp; care; \
                         [dental] check. Cleaning again [dental]-cleaning.";

@@ -13,8 +13,9 @@ use tantivy::{
 };
 
 use super::analyzer::{self, StandardTokenizer};
-use super::compile::compile;
+use super::compile::{compile, compile_spelled};
 use super::ranking::{self, RankKey, Ranking};
+use super::spellings::{self, Spellings};
 use super::{document, highlight, schema};
 use crate::backend::{
     Bucket, EngineError, Facet, Hit, ItemOutcome, SearchRequest, SearchResponse, source,
@@ -102,7 +103,9 @@ impl EmbeddedIndex {
     /// Runs a search. Hits that rank equal come in the order they were stored, as on a
     /// freshly loaded Elasticsearch index.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, EngineError> {
-        let query = compile(&request.query, &self.fields)
+        let searcher = self.reader.searcher();
+        let spellings = spellings::collect(&request.query, &self.fields, &searcher)?;
+        let query = compile_spelled(&request.query, &self.fields, &spellings)
             .map_err(|error| EngineError::Rejected(error.to_string()))?;
         let keys = ranking::resolve(&request.sort, &self.fields)?;
         let after = match &request.after {
@@ -119,13 +122,12 @@ impl EmbeddedIndex {
             facets,
         };
 
-        let searcher = self.reader.searcher();
         let ranked = searcher.search(&query, &collector)?;
 
         let mut hits = Vec::with_capacity(request.size);
         for candidate in ranked.best.into_iter().skip(request.from) {
             let stored: TantivyDocument = searcher.doc(candidate.address)?;
-            let mut hit = self.hit(&stored, candidate.key.score(), request)?;
+            let mut hit = self.hit(&stored, candidate.key.score(), request, &spellings)?;
             hit.sort = Some(candidate.key.to_json(&keys));
             hits.push(hit);
         }
@@ -153,6 +155,7 @@ impl EmbeddedIndex {
         stored: &TantivyDocument,
         score: f32,
         request: &SearchRequest,
+        spellings: &Spellings,
     ) -> Result<Hit, EngineError> {
         let id = stored
             .get_first(self.fields.id)
@@ -170,13 +173,8 @@ impl EmbeddedIndex {
         if let Some(asked) = &request.highlight {
             for field in &asked.fields {
                 let Some(value) = source::lookup(&full, field) else { continue };
-                let marked = highlight::highlight(
-                    &request.query,
-                    field,
-                    value,
-                    &asked.pre_tag,
-                    &asked.post_tag,
-                );
+                let tags = (asked.pre_tag.as_str(), asked.post_tag.as_str());
+                let marked = highlight::highlight(&request.query, field, value, tags, spellings);
                 if let Some(marked) = marked {
                     highlighted.insert(field.clone(), marked);
                 }

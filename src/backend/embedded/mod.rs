@@ -10,6 +10,7 @@ mod highlight;
 mod index;
 mod ranking;
 mod schema;
+mod spellings;
 
 use std::collections::HashMap;
 use std::path::Path;
