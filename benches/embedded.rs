@@ -75,28 +75,14 @@ async fn run(documents: usize, searches: usize) {
         ndjson.len() as f64 / (1024.0 * 1024.0)
     );
 
-    let mut latencies = Vec::with_capacity(searches);
-    let started = Instant::now();
-    for number in 0..searches {
+    let phrases = (0..searches).map(|number| {
         let phrase = format!("{} {}", WORDS[number % WORDS.len()], WORDS[(number * 7 + 1) % 24]);
         let query = Query::MatchPhrase(MatchPhrase::new("visit_details", phrase));
         let source = vec!["owner_name".into(), "visit_details".into()];
-        let request = SearchRequest::new(query, 10, source);
-        let one = Instant::now();
-        backend.search("visits", request).await.expect("the search runs");
-        latencies.push(one.elapsed());
-    }
-    let total = started.elapsed();
-
-    latencies.sort();
-    println!(
-        "search: {searches} phrase searches, size 10, one at a time: {:.0} searches/s, \
-         p50 {} p99 {} max {}",
-        searches as f64 / total.as_secs_f64(),
-        micros(latencies[searches / 2]),
-        micros(latencies[searches * 99 / 100]),
-        micros(latencies[searches - 1]),
-    );
+        SearchRequest::new(query, 10, source)
+    });
+    let label = format!("search: {searches} phrase searches, size 10, one at a time");
+    time_searches(&backend, &label, phrases.collect()).await;
 
     for (label, sort) in [
         ("newest first", SortKey::Field { field: "visit_date".into(), descending: true }),
@@ -105,26 +91,35 @@ async fn run(documents: usize, searches: usize) {
             SortKey::Field { field: "owner_name.keyword".into(), descending: false },
         ),
     ] {
-        let declared = searches / 5;
-        let mut latencies = Vec::with_capacity(declared);
-        let started = Instant::now();
-        for number in 0..declared {
-            let request = declared_request(number, sort.clone());
-            let one = Instant::now();
-            backend.search("visits", request).await.expect("the search runs");
-            latencies.push(one.elapsed());
-        }
-        let total = started.elapsed();
-        latencies.sort();
-        println!(
+        let requests = (0..searches / 5).map(|number| declared_request(number, sort.clone()));
+        let label = format!(
             "declared search ({label}): all of two words, a two-value filter, 2 facets, \
-             highlight, size 10: {:.0} searches/s, p50 {} p99 {} max {}",
-            declared as f64 / total.as_secs_f64(),
-            micros(latencies[declared / 2]),
-            micros(latencies[declared * 99 / 100]),
-            micros(latencies[declared - 1]),
+             highlight, size 10"
         );
+        time_searches(&backend, &label, requests.collect()).await;
     }
+}
+
+/// Runs `requests` one at a time and prints their rate and latencies under `label`.
+async fn time_searches(backend: &Backend, label: &str, requests: Vec<SearchRequest>) {
+    let count = requests.len();
+    let mut latencies = Vec::with_capacity(count);
+    let started = Instant::now();
+    for request in requests {
+        let one = Instant::now();
+        backend.search("visits", request).await.expect("the search runs");
+        latencies.push(one.elapsed());
+    }
+    let total = started.elapsed();
+
+    latencies.sort();
+    println!(
+        "{label}: {:.0} searches/s, p50 {} p99 {} max {}",
+        count as f64 / total.as_secs_f64(),
+        micros(latencies[count / 2]),
+        micros(latencies[count * 99 / 100]),
+        micros(latencies[count - 1]),
+    );
 }
 
 /// A search as a declared endpoint builds it: words, a list filter, a sort, facets and

@@ -5,22 +5,12 @@ mod common;
 use common::shared_data;
 
 fn check(text: &str) -> (bool, String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("moat.toml");
-    std::fs::write(&config, text).unwrap();
-
-    let output = common::moat().arg("check").arg("--config").arg(&config).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr =
-        String::from_utf8_lossy(&output.stderr).replace(&*config.to_string_lossy(), "FILE");
-    (output.status.success(), stdout, stderr)
+    common::check_config(text, "FILE")
 }
 
 /// The problem lines `moat check` prints for `text`, which must fail.
 fn problems(text: &str) -> Vec<String> {
-    let (ok, stdout, stderr) = check(text);
-    assert!(!ok, "moat check passed:\n{stdout}");
-    stderr.lines().map(str::to_owned).collect()
+    common::config_problems(text, "FILE")
 }
 
 /// A valid backend and index, ending at line 5, for tests that add endpoints.

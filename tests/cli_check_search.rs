@@ -5,14 +5,7 @@ mod common;
 
 /// The problem lines `moat check` prints for `text`, which must fail.
 fn problems(text: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("moat.toml");
-    std::fs::write(&config, text).unwrap();
-
-    let output = common::moat().arg("check").arg("--config").arg(&config).output().unwrap();
-    assert!(!output.status.success(), "moat check passed");
-    let stderr = String::from_utf8_lossy(&output.stderr).replace(&*config.to_string_lossy(), "F");
-    stderr.lines().map(str::to_owned).collect()
+    common::config_problems(text, "F")
 }
 
 /// A backend and an index with one field of each kind, ending at line 7.

@@ -137,34 +137,17 @@ impl Side {
     /// Writes a config for `engine`, loads the corpus with `moat ingest`, and opens the
     /// backend from the same config.
     fn load(engine: &Engine, dir: &Path, corpus: &CorpusFiles, runtime: &Runtime) -> Side {
-        let index = format!("moat-differential-{}", common::unique());
-        let data_dir = dir.join(format!("data-{index}"));
-        let config_path = dir.join(format!("{index}.toml"));
-        let text = config_text(engine, &index, &corpus.mapping);
-        std::fs::write(&config_path, text).expect("the config is written");
-
-        let output = common::moat()
-            .arg("ingest")
-            .arg(&corpus.documents)
-            .args(["--index", &index, "--config"])
-            .arg(&config_path)
-            .arg("--data-dir")
-            .arg(&data_dir)
-            .output()
-            .expect("moat ingest runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success()
-                && stdout.contains(&format!("{DOCUMENTS} documents indexed, 0 rejected")),
-            "ingest failed on {}: {stdout}{}",
-            engine.name(),
-            String::from_utf8_lossy(&output.stderr)
+        let config_text = |index: &str| config_text(engine, index, &corpus.mapping);
+        let loaded = common::ingest_and_open(
+            engine,
+            dir,
+            "moat-differential",
+            config_text,
+            &corpus.documents,
+            DOCUMENTS,
+            runtime,
         );
-
-        let config = moat::config::load(&config_path).expect("the config loads");
-        let (backend, _) = Backend::open(&config, &data_dir).expect("the backend opens");
-        let count = runtime.block_on(backend.count(&index)).expect("the index counts");
-        assert_eq!(count, DOCUMENTS as u64, "documents in {}", engine.name());
+        let common::Loaded { config, backend, index, .. } = loaded;
 
         let remote = match engine {
             Engine::Remote { url, .. } => Some((url.clone(), index)),

@@ -1,7 +1,7 @@
 //! Cursors: where the next page of a search starts, sealed so clients can neither read nor
 //! change them.
 //!
-//! A cursor is the position (sort values of the last hit, or an offset) and the engine's
+//! A cursor is the position (sort values of the last hit, or a count of hits) and the engine's
 //! snapshot id, encrypted and authenticated with XChaCha20-Poly1305. The endpoint's path and
 //! the query's checked parameters are the associated data: a cursor opens only for the same
 //! endpoint and query that made it, and a forged or edited one does not open at all.
@@ -25,13 +25,11 @@ const NONCE_BYTES: usize = 24;
 /// Where a page starts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Position {
-    /// After the hit with these sort values.
+    /// After the hit with these sort values; without them, after the first `seen` hits (the
+    /// step from the first page to the second on engines whose first page ran on the live
+    /// index).
     #[serde(default, skip_serializing_if = "Option::is_none", rename = "a")]
     pub after: Option<Vec<Value>>,
-    /// After this many hits (the step from the first page to the second on engines whose
-    /// first page ran on the live index).
-    #[serde(default, skip_serializing_if = "Option::is_none", rename = "o")]
-    pub offset: Option<u64>,
     /// How many hits the pages before this one returned.
     #[serde(default, rename = "n")]
     pub seen: u64,
@@ -127,12 +125,7 @@ mod tests {
     use super::*;
 
     fn position() -> Position {
-        Position {
-            after: Some(vec![json!("Dog"), json!(17)]),
-            offset: None,
-            seen: 7,
-            snapshot: None,
-        }
+        Position { after: Some(vec![json!("Dog"), json!(17)]), seen: 7, snapshot: None }
     }
 
     #[test]

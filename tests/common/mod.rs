@@ -328,6 +328,79 @@ impl From<reqwest::Result<reqwest::blocking::Response>> for Answer {
     }
 }
 
+/// Runs `moat check` on `text` written to a config file, whose path the output names as
+/// `file`; answers whether it passed, with its standard output and error.
+pub fn check_config(text: &str, file: &str) -> (bool, String, String) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let config = dir.path().join("moat.toml");
+    std::fs::write(&config, text).expect("the config is written");
+
+    let output = moat().arg("check").arg("--config").arg(&config).output().expect("moat runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).replace(&*config.to_string_lossy(), file);
+    (output.status.success(), stdout, stderr)
+}
+
+/// The problem lines `moat check` prints for `text`, which must fail, the config's path
+/// written `file`.
+pub fn config_problems(text: &str, file: &str) -> Vec<String> {
+    let (ok, stdout, stderr) = check_config(text, file);
+    assert!(!ok, "moat check passed:\n{stdout}");
+    stderr.lines().map(str::to_owned).collect()
+}
+
+/// A corpus loaded into a fresh index with the real `moat ingest`, and the backend opened
+/// from the same config in this process.
+pub struct Loaded {
+    pub config: moat::config::Config,
+    pub config_path: PathBuf,
+    pub data_dir: PathBuf,
+    pub backend: moat::backend::Backend,
+    pub index: String,
+}
+
+/// Writes `config_text(index)` into `dir`, loads `documents` (all `expected` of them must be
+/// indexed) into a new index named `prefix-…` with `moat ingest`, opens the backend, and
+/// checks it counts them all.
+pub fn ingest_and_open(
+    engine: &Engine,
+    dir: &Path,
+    prefix: &str,
+    config_text: impl FnOnce(&str) -> String,
+    documents: &Path,
+    expected: usize,
+    runtime: &tokio::runtime::Runtime,
+) -> Loaded {
+    let index = format!("{prefix}-{}", unique());
+    let data_dir = dir.join(format!("data-{index}"));
+    let config_path = dir.join(format!("{index}.toml"));
+    std::fs::write(&config_path, config_text(&index)).expect("the config is written");
+
+    let output = moat()
+        .arg("ingest")
+        .arg(documents)
+        .args(["--index", &index, "--config"])
+        .arg(&config_path)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .output()
+        .expect("moat ingest runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success()
+            && stdout.contains(&format!("{expected} documents indexed, 0 rejected")),
+        "ingest failed on {}: {stdout}{}",
+        engine.name(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let config = moat::config::load(&config_path).expect("the config loads");
+    let (backend, _) = moat::backend::Backend::open(&config, &data_dir).expect("the backend opens");
+    let count = runtime.block_on(backend.count(&index)).expect("the index counts");
+    assert_eq!(count, expected as u64, "documents in {}", engine.name());
+    Loaded { config, config_path, data_dir, backend, index }
+}
+
 /// The base URL a starting `moat serve` announces on its first line of standard output.
 pub fn announced_base(child: &mut Child) -> String {
     let stdout = child.stdout.take().expect("stdout is piped");

@@ -101,34 +101,17 @@ impl Side {
         facts: &Facts,
         runtime: &Runtime,
     ) -> Side {
-        let index = format!("moat-features-{}", common::unique());
-        let data_dir = dir.join(format!("data-{index}"));
-        let config_path = dir.join(format!("{index}.toml"));
-        let text = config_text(engine, &index, &files.mapping, facts.dogs);
-        std::fs::write(&config_path, text).expect("the config is written");
-
-        let output = common::moat()
-            .arg("ingest")
-            .arg(&files.documents)
-            .args(["--index", &index, "--config"])
-            .arg(&config_path)
-            .arg("--data-dir")
-            .arg(&data_dir)
-            .output()
-            .expect("moat ingest runs");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success()
-                && stdout.contains(&format!("{DOCUMENTS} documents indexed, 0 rejected")),
-            "ingest failed on {}: {stdout}{}",
-            engine.name(),
-            String::from_utf8_lossy(&output.stderr)
+        let config_text = |index: &str| config_text(engine, index, &files.mapping, facts.dogs);
+        let loaded = common::ingest_and_open(
+            engine,
+            dir,
+            "moat-features",
+            config_text,
+            &files.documents,
+            DOCUMENTS,
+            runtime,
         );
-
-        let config = moat::config::load(&config_path).expect("the config loads");
-        let (backend, _) = Backend::open(&config, &data_dir).expect("the backend opens");
-        let count = runtime.block_on(backend.count(&index)).expect("the index counts");
-        assert_eq!(count, DOCUMENTS as u64, "documents in {}", engine.name());
+        let common::Loaded { config, config_path, data_dir, backend, index } = loaded;
 
         let endpoints = config
             .endpoints

@@ -81,50 +81,64 @@ fn clauses(query: &Query, field: &str, spellings: &Spellings, found: &mut Vec<Cl
     }
 }
 
-/// The marked values of `value` (a string or an array of strings) for `field`, or `None`
-/// when no value has a match.
-pub fn highlight(
-    query: &Query,
-    field: &str,
-    value: &Value,
-    (pre_tag, post_tag): (&str, &str),
-    spellings: &Spellings,
-) -> Option<Value> {
-    let mut found = Vec::new();
-    clauses(query, field, spellings, &mut found);
-
-    let texts: Vec<&str> = match value {
-        Value::String(text) => vec![text.as_str()],
-        Value::Array(values) => values.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    };
-    let matched: Vec<Matcher> = found
-        .into_iter()
-        .filter(|clause| {
-            !clause.needs_all
-                || clause.matchers.iter().all(|matcher| {
-                    texts.iter().any(|text| !spans(text, std::slice::from_ref(matcher)).is_empty())
-                })
-        })
-        .flat_map(|clause| clause.matchers)
-        .collect();
-    if matched.is_empty() {
-        return None;
-    }
-
-    let marked: Vec<Value> = texts
-        .into_iter()
-        .filter_map(|text| {
-            let spans = spans(text, &matched);
-            (!spans.is_empty()).then(|| Value::String(mark(text, &spans, pre_tag, post_tag)))
-        })
-        .collect();
-    (!marked.is_empty()).then_some(Value::Array(marked))
+/// The words a query looks for in one field, read once per search and used on every hit.
+pub struct FieldMarker {
+    clauses: Vec<Clause>,
 }
 
-/// The byte ranges of `text` to mark, in order, not overlapping.
-fn spans(text: &str, found: &[Matcher]) -> Vec<Range<usize>> {
-    let tokens = analyze_with_offsets(text);
+/// A text with its words and where each was read from.
+type Tokenized<'t> = (&'t str, Vec<(String, Range<usize>)>);
+
+impl FieldMarker {
+    /// The marker of `field` for `query`; `None` when no scoring clause searches the field.
+    pub fn new(query: &Query, field: &str, spellings: &Spellings) -> Option<FieldMarker> {
+        let mut found = Vec::new();
+        clauses(query, field, spellings, &mut found);
+        (!found.is_empty()).then_some(FieldMarker { clauses: found })
+    }
+
+    /// The marked values of `value` (a string or an array of strings), or `None` when no
+    /// value has a match.
+    pub fn mark(&self, value: &Value, (pre_tag, post_tag): (&str, &str)) -> Option<Value> {
+        let texts: Vec<&str> = match value {
+            Value::String(text) => vec![text.as_str()],
+            Value::Array(values) => values.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let tokenized: Vec<Tokenized<'_>> =
+            texts.into_iter().map(|text| (text, analyze_with_offsets(text))).collect();
+
+        let matched: Vec<&Matcher> = self
+            .clauses
+            .iter()
+            .filter(|clause| {
+                !clause.needs_all
+                    || clause.matchers.iter().all(|matcher| {
+                        tokenized.iter().any(|(_, tokens)| !spans(tokens, [matcher]).is_empty())
+                    })
+            })
+            .flat_map(|clause| &clause.matchers)
+            .collect();
+        if matched.is_empty() {
+            return None;
+        }
+
+        let marked: Vec<Value> = tokenized
+            .iter()
+            .filter_map(|(text, tokens)| {
+                let spans = spans(tokens, matched.iter().copied());
+                (!spans.is_empty()).then(|| Value::String(mark(text, &spans, pre_tag, post_tag)))
+            })
+            .collect();
+        (!marked.is_empty()).then_some(Value::Array(marked))
+    }
+}
+
+/// The byte ranges of a text's `tokens` to mark, in order, not overlapping.
+fn spans<'m>(
+    tokens: &[(String, Range<usize>)],
+    found: impl IntoIterator<Item = &'m Matcher>,
+) -> Vec<Range<usize>> {
     let mut marked: Vec<Option<Range<usize>>> = vec![None; tokens.len()];
 
     for matcher in found {
@@ -240,13 +254,8 @@ mod tests {
     #[test]
     fn marks_phrases_as_one_span_and_escapes_the_rest() {
         let query = Query::MatchPhrase(MatchPhrase::new("t", "dental cleaning"));
-        let marked = highlight(
-            &query,
-            "t",
-            &json!([TEXT, "no match"]),
-            ("<mark>", "</mark>"),
-            &no_spellings(),
-        );
+        let marker = FieldMarker::new(&query, "t", &no_spellings()).expect("a marker");
+        let marked = marker.mark(&json!([TEXT, "no match"]), ("<mark>", "</mark>"));
 
         assert_eq!(
             marked,
@@ -266,8 +275,8 @@ mod tests {
             fuzzy: true,
             boost: None,
         };
-        let marked =
-            highlight(&Query::Match(words), "t", &json!(TEXT), ("[", "]"), &no_spellings());
+        let marker = FieldMarker::new(&Query::Match(words), "t", &no_spellings());
+        let marked = marker.expect("a marker").mark(&json!(TEXT), ("[", "]"));
 
         let expected = "[Dental] cleaning &lt;b&gt;under&lt;&#x2F;b&gt; sedation &amp; care; \
                         [dental] check. Cleaning again [dental]-cleaning.";

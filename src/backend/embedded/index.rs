@@ -14,9 +14,10 @@ use tantivy::{
 
 use super::analyzer::{self, StandardTokenizer};
 use super::compile::{compile, compile_spelled};
+use super::highlight::FieldMarker;
 use super::ranking::{self, RankKey, Ranking};
-use super::spellings::{self, Spellings};
-use super::{document, highlight, schema};
+use super::spellings;
+use super::{document, schema};
 use crate::backend::{
     Bucket, EngineError, Facet, Hit, ItemOutcome, SearchRequest, SearchResponse, source,
 };
@@ -124,10 +125,16 @@ impl EmbeddedIndex {
 
         let ranked = searcher.search(&query, &collector)?;
 
+        let markers: Vec<(&String, FieldMarker)> = request
+            .highlight
+            .iter()
+            .flat_map(|asked| &asked.fields)
+            .filter_map(|field| Some((field, FieldMarker::new(&request.query, field, &spellings)?)))
+            .collect();
         let mut hits = Vec::with_capacity(request.size);
         for candidate in ranked.best.into_iter().skip(request.from) {
             let stored: TantivyDocument = searcher.doc(candidate.address)?;
-            let mut hit = self.hit(&stored, candidate.key.score(), request, &spellings)?;
+            let mut hit = self.hit(&stored, candidate.key.score(), request, &markers)?;
             hit.sort = Some(candidate.key.to_json(&keys));
             hits.push(hit);
         }
@@ -155,7 +162,7 @@ impl EmbeddedIndex {
         stored: &TantivyDocument,
         score: f32,
         request: &SearchRequest,
-        spellings: &Spellings,
+        markers: &[(&String, FieldMarker)],
     ) -> Result<Hit, EngineError> {
         let id = stored
             .get_first(self.fields.id)
@@ -171,12 +178,11 @@ impl EmbeddedIndex {
 
         let mut highlighted = Map::new();
         if let Some(asked) = &request.highlight {
-            for field in &asked.fields {
+            let tags = (asked.pre_tag.as_str(), asked.post_tag.as_str());
+            for (field, marker) in markers {
                 let Some(value) = source::lookup(&full, field) else { continue };
-                let tags = (asked.pre_tag.as_str(), asked.post_tag.as_str());
-                let marked = highlight::highlight(&request.query, field, value, tags, spellings);
-                if let Some(marked) = marked {
-                    highlighted.insert(field.clone(), marked);
+                if let Some(marked) = marker.mark(value, tags) {
+                    highlighted.insert((*field).clone(), marked);
                 }
             }
         }

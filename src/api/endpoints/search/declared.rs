@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::api::params::{ParamKind, ParamSpec};
 use crate::backend::SortKey;
-use crate::config::{FilterKind, FilterParam, SearchEndpoint, TextMode};
+use crate::config::{FilterKind, SearchEndpoint, TextMode};
 use crate::mapping::{FieldType, Mapping};
 use crate::query::{Query, Term, Terms};
 
@@ -27,8 +27,6 @@ pub struct Declared {
     pub specs: Vec<ParamSpec>,
     /// The text fields searched, with their boosts.
     pub text_fields: Vec<(String, Option<f32>)>,
-    /// The client's filters, each with its field's type.
-    pub filters: Vec<(FilterParam, FieldType)>,
     /// The fixed filters, as queries.
     pub fixed: Vec<Query>,
     /// The sort orders by name.
@@ -38,9 +36,6 @@ pub struct Declared {
 impl Declared {
     /// Resolves `endpoint` (already checked with its config) against `mapping`.
     pub fn new(path: &str, endpoint: &SearchEndpoint, mapping: &Mapping) -> Declared {
-        let field_type =
-            |path: &str| mapping.field(path).map_or(FieldType::Keyword, |field| field.field_type);
-
         let text_fields = endpoint
             .text
             .iter()
@@ -50,8 +45,6 @@ impl Declared {
                 (path.to_owned(), boost.filter(|boost| (boost - 1.0).abs() > f32::EPSILON))
             })
             .collect();
-        let filters =
-            endpoint.filters.iter().map(|filter| (filter.clone(), field_type(&filter.field)));
         let fixed = endpoint.fixed_filters.iter().map(|fixed| {
             let mut values = fixed.accepted();
             if values.len() == 1 {
@@ -71,11 +64,10 @@ impl Declared {
             endpoint: endpoint.clone(),
             specs: Vec::new(),
             text_fields,
-            filters: filters.collect(),
             fixed: fixed.collect(),
             sorts: sorts.collect(),
         };
-        declared.specs = specs(&declared);
+        declared.specs = specs(&declared, mapping);
         declared
     }
 }
@@ -94,7 +86,7 @@ fn spec(name: &str, kind: ParamKind, required: bool, description: String) -> Par
     ParamSpec { name: name.to_owned(), kind, required, description }
 }
 
-fn specs(declared: &Declared) -> Vec<ParamSpec> {
+fn specs(declared: &Declared, mapping: &Mapping) -> Vec<ParamSpec> {
     let endpoint = &declared.endpoint;
     let mut specs = Vec::new();
 
@@ -111,8 +103,9 @@ fn specs(declared: &Declared) -> Vec<ParamSpec> {
         let kind = ParamKind::Text { max_chars: text.max_chars };
         specs.push(spec(&text.param, kind, text.required, description));
     }
-    for (filter, field_type) in &declared.filters {
-        let (field_type, max_chars) = (*field_type, filter.max_chars);
+    for filter in &endpoint.filters {
+        let field_type = mapping.field(&filter.field).map_or(FieldType::Keyword, |f| f.field_type);
+        let max_chars = filter.max_chars;
         let field = &filter.field;
         match filter.kind {
             FilterKind::Exact => {

@@ -31,7 +31,8 @@ pub async fn search(
     values: Map<String, Value>,
 ) -> Result<Value, ApiError> {
     let checked = params::check(&declared.specs, values)?;
-    let context = cursor_context(declared, &checked);
+    let with_cursors = declared.endpoint.paging.cursor;
+    let context = if with_cursors { cursor_context(declared, &checked) } else { Vec::new() };
     let position = match checked.text(declared::CURSOR) {
         Some(cursor) => Some(cursors.open(cursor, &context).ok_or_else(|| {
             let problem = "is not a cursor of this endpoint and query; send the other \
@@ -49,10 +50,7 @@ pub async fn search(
     let size = request.size;
     let found = backend.search(&declared.endpoint.index, request).await?;
 
-    let next_cursor = declared
-        .endpoint
-        .paging
-        .cursor
+    let next_cursor = with_cursors
         .then(|| next_position(&found, seen, size).map(|next| cursors.seal(&next, &context)));
     let endpoint = &declared.endpoint;
     let shape = Shape {
@@ -79,7 +77,7 @@ pub fn plan_request(
 /// hit is left.
 ///
 /// A first page runs on the live index, so it needs no snapshot; on Elasticsearch and
-/// OpenSearch the walk's snapshot starts with the second page (an offset cursor), and
+/// OpenSearch the walk's snapshot starts with the second page (a cursor of counted hits), and
 /// documents written between those two pages can shift the boundary. Opening the point in
 /// time on the first page of endpoints with cursors would lift that, at the price of one more
 /// engine call per first page.
@@ -90,16 +88,7 @@ fn next_position(found: &SearchResponse, seen: u64, size: usize) -> Option<Posit
         return None;
     }
 
-    let position = match &last.sort {
-        Some(values) => Position {
-            after: Some(values.clone()),
-            offset: None,
-            seen,
-            snapshot: found.snapshot.clone(),
-        },
-        None => Position { after: None, offset: Some(seen), seen, snapshot: None },
-    };
-    Some(position)
+    Some(Position { after: last.sort.clone(), seen, snapshot: found.snapshot.clone() })
 }
 
 /// What a cursor is bound to: the endpoint and every checked parameter but the paging ones.

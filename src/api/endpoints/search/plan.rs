@@ -58,7 +58,7 @@ pub fn plan(
     if let Some(position) = position {
         let keep_alive_secs = endpoint.paging.keep_alive_secs;
         request.after = position.after.clone();
-        request.from = position.offset.map_or(0, to_usize);
+        request.from = if position.after.is_none() { to_usize(position.seen) } else { 0 };
         request.snapshot = match (&position.snapshot, &position.after) {
             (Some(id), _) => Snapshot::Continue { id: id.clone(), keep_alive_secs },
             (None, None) => Snapshot::Open { keep_alive_secs },
@@ -77,7 +77,7 @@ pub fn query(declared: &Declared, checked: &Checked) -> Query {
     });
 
     let mut filters = Vec::new();
-    for (filter, _) in &declared.filters {
+    for filter in &endpoint.filters {
         let field = filter.field.clone();
         match filter.kind {
             FilterKind::Exact => {
